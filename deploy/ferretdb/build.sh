@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds deploy/ferretdb/bin/vigil-ferretdb (embedded FerretDB launcher).
+# Skips the build when the binary is newer than main.go, go.mod and go.sum.
+# Usage: deploy/ferretdb/build.sh [--force]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bin="$here/bin/vigil-ferretdb"
+
+force=0
+case "${1:-}" in
+  "") ;;
+  -f|--force) force=1 ;;
+  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
+esac
+
+if [[ -n "${GO_BIN:-}" ]]; then
+  go=$GO_BIN # chosen by scripts/setup.sh
+elif command -v go >/dev/null 2>&1; then
+  go=go
+elif [[ -x /usr/local/go/bin/go ]]; then
+  go=/usr/local/go/bin/go
+else
+  echo "build.sh: Go toolchain not found (neither 'go' on PATH nor /usr/local/go/bin/go)" >&2
+  exit 1
+fi
+
+if [[ $force -eq 0 && -x "$bin" ]]; then
+  stale=0
+  for src in "$here/main.go" "$here/go.mod" "$here/go.sum"; do
+    if [[ "$src" -nt "$bin" ]]; then
+      stale=1
+      break
+    fi
+  done
+  if [[ $stale -eq 0 ]]; then
+    echo "build.sh: $bin is up to date" >&2
+    exit 0
+  fi
+fi
+
+mkdir -p "$here/bin"
+echo "build.sh: building $bin with $("$go" version)" >&2
+
+cd "$here"
+# Build to a temporary name and rename, so a concurrent reader never sees a partial binary.
+tmp="$(mktemp "$here/bin/.vigil-ferretdb.XXXXXX")"
+trap 'rm -f "$tmp"' EXIT
+# GOFLAGS=-mod=readonly: go.mod/go.sum are committed; never rewrite them during a build.
+GOFLAGS=-mod=readonly "$go" build -trimpath -o "$tmp" .
+chmod 0755 "$tmp"
+mv -f "$tmp" "$bin"
+trap - EXIT
+
+echo "build.sh: built $bin ($("$bin" --version))" >&2

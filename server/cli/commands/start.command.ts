@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('run the console over HTTPS on $VIGIL_PORT (default 8443), with the embedded database unless MONGODB_URI is set')
+    .action(async () => {
+      // Loaded here, not at the top: `vigil --help` should not pay for Next.js and mongoose.
+      const { loadConfig } = await import('../../config/env');
+      const { createLogger } = await import('../../logging/logger');
+      const { openRuntime, closeRuntime } = await import('../../runtime/runtime');
+      const { ensureInternalTls, loadProvidedTls } = await import('../../crypto/internal-ca');
+      const { startConsoleServer } = await import('../../http/console-server');
+      const { stopEmbeddedDb } = await import('../../db/embedded-db');
+      const { announceMasterKey } = await import('../cli-runtime');
+      const config = loadConfig();
+      const log = createLogger({ level: config.logLevel });
+      // TLS first: a bad certificate should fail before anything is started or created.
+      const tls = config.tls ? loadProvidedTls(config.tls) : await ensureInternalTls({ dataDir: config.dataDir });
+      const runtime = await openRuntime({ config, log, onMasterKeyCreated: announceMasterKey });
+      const server = await startConsoleServer({ port: config.port, tls, log });
+      log.info({ url: server.url, dataDir: config.dataDir, embeddedDb: runtime.db.embedded, caFingerprint: tls.caFingerprint }, 'console listening');
+
+      let stopping = false;
+      const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'shutting down');
+        await server.close();
+        await closeRuntime();
+        if (runtime.startedEmbeddedDb) await stopEmbeddedDb({ dataDir: config.dataDir });
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
+}

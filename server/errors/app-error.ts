@@ -1,0 +1,30 @@
+/**
+ * The one domain error type. Services throw it; transports map `code` to their own status
+ * (tRPC code, HTTP status, CLI exit code). `message` is safe to show to the caller.
+ */
+export type AppErrorCode =
+  | 'BAD_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'CONFIG_INVALID'
+  | 'DB_UNREACHABLE'
+  | 'DB_START_FAILED'
+  | 'MASTER_KEY_MISSING'
+  | 'MASTER_KEY_INVALID'
+  | 'MASTER_KEY_MISMATCH'
+  | 'TLS_INVALID'
+  | 'INTERNAL';
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+
+  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof Error && error.name === 'AppError' && typeof (error as AppError).code === 'string';
+}

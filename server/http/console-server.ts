@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import https from 'node:https';
+import { createSecureContext } from 'node:tls';
+import path from 'node:path';
+import next from 'next';
+import { AppError } from '../errors/app-error';
+import type { Logger } from '../logging/logger';
+import { projectRoot } from '../runtime/project-root';
+import type { TlsMaterial } from '../crypto/internal-ca';
+
+export interface ConsoleServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves the built Next.js console over HTTPS (Next's own server speaks only plain HTTP). */
+export async function startConsoleServer(options: { port: number; host?: string; tls: TlsMaterial; log: Logger }): Promise<ConsoleServer> {
+  const dir = projectRoot();
+  if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) {
+    throw new AppError('INTERNAL', `the console is not built (${path.join(dir, '.next')} is missing); run the set-up command (npm run setup)`);
+  }
+  try {
+    createSecureContext({ cert: options.tls.cert, key: options.tls.key });
+  } catch (error) {
+    throw new AppError('TLS_INVALID', `the TLS certificate and key do not work together: ${(error as Error).message}`);
+  }
+  const app = next({ dev: false, dir, quiet: true });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.log.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":"internal error"}');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new AppError('INTERNAL', error.code === 'EADDRINUSE' ? `port ${options.port} is already in use (set VIGIL_PORT)` : error.message)),
+    );
+    server.listen(options.port, options.host ?? '0.0.0.0', resolve);
+  });
+  const url = `https://localhost:${options.port}`;
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { getSystemStatus } from '../../../services/system/get-system-status';
+import { publicProcedure } from '../../init';
+
+export const systemStatusOutput = z.object({
+  version: z.string(),
+  nodeVersion: z.string(),
+  uptimeSeconds: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  database: z.object({
+    engine: z.enum(['ferretdb', 'mongodb']),
+    backend: z.enum(['sqlite', 'postgresql', 'mongodb', 'unknown']),
+    serverVersion: z.string(),
+    embedded: z.boolean(),
+    name: z.string(),
+    reachable: z.boolean(),
+    latencyMs: z.number().nullable(),
+  }),
+  encryption: z.object({ masterKey: z.enum(['local-file', 'kmip']), dataKeys: z.number().int().nonnegative() }),
+});
+
+export const systemStatus = publicProcedure
+  .output(systemStatusOutput)
+  .query(({ ctx }) => getSystemStatus({ runtime: ctx.runtime }));

@@ -1,0 +1,4 @@
+import { router } from '../../init';
+import { systemStatus } from './system-status.procedure';
+
+export const systemRouter = router({ status: systemStatus });
