@@ -4,6 +4,8 @@
 import { register as registerCjs } from 'tsx/cjs/api';
 import { register as registerEsm } from 'tsx/esm/api';
 
+// An on-premises product phones nobody: no Next.js telemetry.
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 registerCjs();
 registerEsm();
 // main.ts compiles to CommonJS (the package is not "type": "module"): its exports arrive as default.

@@ -48,6 +48,7 @@ log "npm packages"
 # mongodb-client-encryption 6.0.0 is compiled against Debian's libmongocrypt (the prebuilt
 # binaries cannot be downloaded here); Node 20's headers need -fpermissive. .npmrc sets nodedir.
 export BUILD_TYPE=dynamic CXXFLAGS=-fpermissive
+export NEXT_TELEMETRY_DISABLED=1 # an appliance phones nobody
 npm ci --no-fund --no-audit
 node -e "require('mongodb-client-encryption')" || { echo "mongodb-client-encryption did not build" >&2; exit 1; }
 
