@@ -24,7 +24,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
   { id: 'assets', label: 'Assets', href: null, description: 'Hosts, services and business units' },
   { id: 'scans', label: 'Scans', href: null, description: 'Network and authenticated scans' },
   { id: 'findings', label: 'Findings', href: null, description: 'Detected vulnerabilities' },
-  { id: 'knowledgebase', label: 'KnowledgeBase', href: null, description: 'Vulnerability knowledge base and sources' },
+  { id: 'knowledgebase', label: 'KnowledgeBase', href: '/kb', description: 'Vulnerability knowledge base and sources' },
   { id: 'compliance', label: 'Compliance', href: null, description: 'Policy and benchmark compliance' },
   { id: 'reports', label: 'Reports', href: null, description: 'Scheduled and on-demand reports' },
   { id: 'scanners', label: 'Scanners', href: null, description: 'Enrolled scanner nodes' },

@@ -3,6 +3,7 @@ import { isAppError } from '../errors/app-error';
 import { readPackageVersion } from '../runtime/project-root';
 import { registerCredentialCommands } from './commands/credentials.command';
 import { registerDbCommands } from './commands/db.command';
+import { registerKbCommands } from './commands/kb.command';
 import { registerStartCommand } from './commands/start.command';
 
 /** Exit codes: 0 ok, 1 failure, 2 invalid usage or configuration. */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerStartCommand(program);
   registerCredentialCommands(program);
+  registerKbCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

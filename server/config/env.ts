@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 import ConnectionString from 'mongodb-connection-string-url';
 import { AppError } from '../errors/app-error';
@@ -15,6 +16,8 @@ export interface VigilConfig {
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   /** Production master key held by a KMIP server (HSM) instead of the local key file. */
   kmip: { endpoint: string; caFile?: string; certificateKeyFile?: string } | undefined;
+  /** Cron expression of the daily KB mirror sync (node-cron syntax, local time). */
+  kbSyncSchedule: string;
 }
 
 function isMongoUri(value: string): boolean {
@@ -56,6 +59,13 @@ const envSchema = z
     ),
     VIGIL_KMIP_CA_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
     VIGIL_KMIP_CERT_KEY_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+    VIGIL_KB_SYNC_SCHEDULE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine((value) => cron.validate(value), { message: 'is not a valid cron expression (e.g. "17 3 * * *")' })
+        .default('17 3 * * *'),
+    ),
     VIGIL_LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -93,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { certFile: path.resolve(cwd, parsed.VIGIL_TLS_CERT), keyFile: path.resolve(cwd, parsed.VIGIL_TLS_KEY) }
         : undefined,
     logLevel: parsed.VIGIL_LOG_LEVEL,
+    kbSyncSchedule: parsed.VIGIL_KB_SYNC_SCHEDULE,
     kmip: parsed.VIGIL_KMIP_ENDPOINT
       ? {
           endpoint: parsed.VIGIL_KMIP_ENDPOINT,

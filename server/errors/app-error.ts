@@ -13,6 +13,8 @@ export type AppErrorCode =
   | 'MASTER_KEY_INVALID'
   | 'MASTER_KEY_MISMATCH'
   | 'TLS_INVALID'
+  /** A signature or checksum does not hold (bundles, the audit chain). */
+  | 'VERIFICATION_FAILED'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -1,7 +1,8 @@
 import { createCallerFactory, router } from './init';
+import { kbRouter } from './routers/kb/kb.router';
 import { systemRouter } from './routers/system/system.router';
 
-export const appRouter = router({ system: systemRouter });
+export const appRouter = router({ system: systemRouter, kb: kbRouter });
 
 export type AppRouter = typeof appRouter;
 

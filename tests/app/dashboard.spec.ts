@@ -44,7 +44,7 @@ describe('console dashboard', () => {
     await consoleServer?.stop();
   }, TIMEOUT);
 
-  it('lists the nine sections with only Dashboard enabled', async () => {
+  it('lists the nine sections with only the built ones (Dashboard, KnowledgeBase) enabled', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.waitFor();
     expect(await nav.locator('[data-nav-item]').count()).toBe(SECTIONS.length);
@@ -59,7 +59,11 @@ describe('console dashboard', () => {
     expect(await dashboard.getAttribute('aria-disabled')).toBeNull();
     await expect.poll(() => page.getByRole('link', { name: 'Dashboard', exact: true }).count()).toBe(1);
 
-    for (const [id, label] of SECTIONS.slice(1)) {
+    const kb = page.getByTestId('nav-knowledgebase');
+    expect(await kb.evaluate((element) => element.tagName)).toBe('A');
+    expect(await kb.getAttribute('href')).toBe('/kb');
+
+    for (const [id, label] of SECTIONS.slice(1).filter(([id]) => id !== 'knowledgebase')) {
       const item = page.getByTestId(`nav-${id}`);
       expect(await item.isVisible(), `${label} visible`).toBe(true);
       expect(await item.evaluate((element) => element.tagName), `${label} is not a link element`).not.toBe('A');
@@ -70,8 +74,8 @@ describe('console dashboard', () => {
       // Accessible name is the section's label.
       expect(await page.getByRole('link', { name: label, exact: true, disabled: true }).count(), `${label} accessible name`).toBe(1);
     }
-    // Only the Dashboard (and the brand, which also leads there) navigate anywhere.
-    expect(await page.locator('aside a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['/', '/']);
+    // Only the built sections (and the brand, which leads to the dashboard) navigate anywhere.
+    expect(await page.locator('aside a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['/', '/', '/kb']);
 
     expect(await page.getByTestId('page-title').textContent()).toBe('Dashboard');
     expect(await page.title()).toBe('Dashboard · Vigil');

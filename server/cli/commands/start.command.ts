@@ -20,12 +20,15 @@ export function registerStartCommand(program: Command): void {
       const runtime = await openRuntime({ config, log, onMasterKeyCreated: announceMasterKey });
       const server = await startConsoleServer({ port: config.port, tls, log });
       log.info({ url: server.url, dataDir: config.dataDir, embeddedDb: runtime.db.embedded, caFingerprint: tls.caFingerprint }, 'console listening');
+      const { startConsoleJobs } = await import('../../scheduler/console-jobs');
+      const scheduler = startConsoleJobs({ runtime });
 
       let stopping = false;
       const shutdown = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         log.info({ signal }, 'shutting down');
+        await scheduler.stop();
         await server.close();
         await closeRuntime();
         if (runtime.startedEmbeddedDb) await stopEmbeddedDb({ dataDir: config.dataDir });

@@ -1,7 +1,7 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import unbzip2 from 'unbzip2-stream';
+import { spawn } from 'node:child_process';
 
 /** Upstream files larger than this are refused (real NVD year files are ~100 MB uncompressed). */
 export const MAX_UPSTREAM_FILE_BYTES = 2 * 1024 * 1024 * 1024;
@@ -41,15 +41,31 @@ function limitBytes(limit: number, filePath: string): Transform {
 export function openUpstreamFile(filePath: string): Readable {
   const size = statSync(filePath).size;
   if (size > MAX_UPSTREAM_FILE_BYTES) throw new Error(`${filePath}: file is ${size} bytes, larger than the ${MAX_UPSTREAM_FILE_BYTES}-byte limit`);
-  const raw = createReadStream(filePath);
   const compression = compressionOf(filePath);
-  if (compression === 'none') return raw;
-  const decompressor = compression === 'gzip' ? createGunzip() : (unbzip2() as unknown as Transform);
+  if (compression === 'none') return createReadStream(filePath);
   const limiter = limitBytes(MAX_DECOMPRESSED_BYTES, filePath);
   const fail = (error: Error) => limiter.destroy(new Error(`${filePath}: cannot decompress (${compression}): ${error.message}`));
+  if (compression === 'bzip2') {
+    // Debian's bzip2 decompresses about ten times faster than any JavaScript implementation.
+    const child = spawn('bzip2', ['-dc', filePath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
+    child.once('error', fail);
+    // The output ends only once bzip2 has said the whole file was sound.
+    child.once('close', (code, signal) => {
+      if (code === 0) limiter.end();
+      else if (signal === null) fail(new Error(stderr.trim().split('\n').pop() || `bzip2 exited with ${code}`));
+    });
+    limiter.once('close', () => child.kill());
+    child.stdout.pipe(limiter, { end: false });
+    return limiter;
+  }
+  const raw = createReadStream(filePath);
+  const gunzip = createGunzip();
   raw.on('error', fail);
-  decompressor.on('error', fail);
-  return raw.pipe(decompressor).pipe(limiter);
+  gunzip.on('error', fail);
+  limiter.once('close', () => raw.destroy());
+  return raw.pipe(gunzip).pipe(limiter);
 }
 
 /** The first `bytes` of the (decompressed) content, as text, for format detection. */

@@ -1,0 +1,12 @@
+import type { ReactNode } from 'react';
+import { KbTabs } from './_components/kb-tabs';
+import './kb.css';
+
+export default function KbLayout({ children }: { children: ReactNode }) {
+  return (
+    <div className="kb" data-testid="kb">
+      <KbTabs />
+      {children}
+    </div>
+  );
+}

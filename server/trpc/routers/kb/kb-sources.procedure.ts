@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { KB_SOURCES } from '../../../kb/kb-types';
+import { getKbStats } from '../../../services/kb/get-kb-stats';
+import { publicProcedure } from '../../init';
+
+export const kbSourceOutput = z.object({
+  source: z.enum(KB_SOURCES),
+  records: z.number().int().nonnegative(),
+  contributions: z.number().int().nonnegative(),
+  lastImportAt: z.string().nullable(),
+  ageHours: z.number().nullable(),
+  lastProblems: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+});
+
+export const kbSourcesOutput = z.object({
+  vulnerabilities: z.number().int().nonnegative(),
+  kevListed: z.number().int().nonnegative(),
+  sources: z.array(kbSourceOutput),
+});
+
+export const kbSources = publicProcedure.output(kbSourcesOutput).query(() => getKbStats());
