@@ -237,6 +237,8 @@ describe('console KnowledgeBase', () => {
     expect(await row('nvd').getByTestId('kb-source-freshness').getAttribute('data-freshness')).toBe('fresh');
     expect(await row('osv').getByTestId('kb-source-freshness').getAttribute('data-freshness')).toBe('stale');
     expect(await row('osv').getByTestId('kb-source-problems').textContent()).toBe('2');
+    expect(await row('kev').getByTestId('kb-source-last-sync').textContent()).toMatch(/^unchanged \d{4}-\d{2}-\d{2}/);
+    expect(await row('nvd').getByTestId('kb-source-last-sync').textContent()).toBe('—');
     expect(await row('debian-oval').getByTestId('kb-source-freshness').getAttribute('data-freshness')).toBe('outdated');
     expect(await row('debian-oval').getByTestId('kb-source-error').textContent()).toContain('unexpected end of bzip2 stream');
     expect(await row('ubuntu-oval').getByTestId('kb-source-freshness').textContent()).toBe('never');

@@ -34,7 +34,7 @@ function FreshnessCell({ row }: { row: KbSourceRow }) {
       title={
         freshness === 'never'
           ? 'No import or sync has run for this source'
-          : `Last import ${formatAge(row.ageHours)} ago; stale after ${STALE_AFTER_HOURS} h, outdated after ${OUTDATED_AFTER_HOURS / 24} days`
+          : `Data confirmed current ${formatAge(row.ageHours)} ago (import or sync); stale after ${STALE_AFTER_HOURS} h, outdated after ${OUTDATED_AFTER_HOURS / 24} days`
       }
     >
       <span className="kb-fresh-dot" aria-hidden="true" />
@@ -44,9 +44,15 @@ function FreshnessCell({ row }: { row: KbSourceRow }) {
   );
 }
 
+const SYNC_OUTCOME_LABEL: Record<'updated' | 'not-modified' | 'failed', string> = {
+  updated: 'updated',
+  'not-modified': 'unchanged',
+  failed: 'failed',
+};
+
 function SourceRow({ row }: { row: KbSourceRow }) {
   return (
-    <tr data-testid="kb-source-row" data-source={row.source} className={row.lastError ? 'has-error' : undefined}>
+    <tr data-testid="kb-source-row" data-source={row.source} className={row.lastError || row.lastSyncError ? 'has-error' : undefined}>
       <th scope="row" className="kb-source-name">
         <span className="kb-source-label">{sourceLabel(row.source)}</span>
         <span className="kb-source-id kb-mono">{row.source}</span>
@@ -61,6 +67,16 @@ function SourceRow({ row }: { row: KbSourceRow }) {
       <td className="kb-mono kb-nowrap" data-testid="kb-source-last-import">
         {formatUtcMinute(row.lastImportAt)}
       </td>
+      <td className="kb-nowrap" data-testid="kb-source-last-sync">
+        {row.lastSyncAt ? (
+          <>
+            <span className={row.lastSyncOutcome === 'failed' ? 'kb-error-text' : undefined}>{SYNC_OUTCOME_LABEL[row.lastSyncOutcome ?? 'updated']}</span>{' '}
+            <span className="kb-mono kb-muted kb-source-sync-time">{formatUtcMinute(row.lastSyncAt)}</span>
+          </>
+        ) : (
+          <span className="kb-muted">—</span>
+        )}
+      </td>
       <td>
         <FreshnessCell row={row} />
       </td>
@@ -68,7 +84,7 @@ function SourceRow({ row }: { row: KbSourceRow }) {
         {row.lastProblems > 0 ? <span className="kb-problems">{formatCount(row.lastProblems)}</span> : <span className="kb-muted">0</span>}
       </td>
       <td className="kb-source-error" data-testid="kb-source-error">
-        {row.lastError ? <span className="kb-error-text">{row.lastError}</span> : <span className="kb-muted">—</span>}
+        {row.lastError || row.lastSyncError ? <span className="kb-error-text">{row.lastSyncError ?? row.lastError}</span> : <span className="kb-muted">—</span>}
       </td>
     </tr>
   );
@@ -92,7 +108,7 @@ export function KbSources(props: { initialData: KbSourcesResult | null; initialE
       : props.initialError;
   const sources = data?.sources ?? [];
   const stale = sources.filter((row) => row.ageHours !== null && row.ageHours > STALE_AFTER_HOURS).length;
-  const failing = sources.filter((row) => row.lastError).length;
+  const failing = sources.filter((row) => row.lastError || row.lastSyncError).length;
   const never = sources.filter((row) => row.ageHours === null).length;
 
   return (
@@ -161,6 +177,7 @@ export function KbSources(props: { initialData: KbSourcesResult | null; initialE
                   Contributions
                 </th>
                 <th scope="col">Last import</th>
+                <th scope="col">Last sync</th>
                 <th scope="col">Freshness</th>
                 <th scope="col" className="kb-num">
                   Problems

@@ -11,6 +11,9 @@ export const kbSourceOutput = z.object({
   ageHours: z.number().nullable(),
   lastProblems: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
+  lastSyncAt: z.string().nullable(),
+  lastSyncOutcome: z.enum(['updated', 'not-modified', 'failed']).nullable(),
+  lastSyncError: z.string().nullable(),
 });
 
 export const kbSourcesOutput = z.object({

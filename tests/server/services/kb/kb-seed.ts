@@ -430,7 +430,7 @@ export function kbSourceStatusSeed(now = Date.now()) {
   const hoursAgo = (hours: number) => new Date(now - hours * 3_600_000);
   return [
     { _id: 'nvd', records: 1500, contributions: 1500, lastImportAt: hoursAgo(3), lastImportFiles: ['nvdcve-2024.subset.json'], lastProblems: 0, lastError: null },
-    { _id: 'kev', records: 827, contributions: 827, lastImportAt: hoursAgo(5.5), lastImportFiles: ['known_exploited_vulnerabilities.json'], lastProblems: 0, lastError: null },
+    { _id: 'kev', records: 827, contributions: 827, lastImportAt: hoursAgo(5.5), lastImportFiles: ['known_exploited_vulnerabilities.json'], lastProblems: 0, lastError: null, lastSyncAt: hoursAgo(1), lastSyncOutcome: 'not-modified', lastSyncError: null },
     { _id: 'epss', records: 31, contributions: 31, lastImportAt: hoursAgo(26), lastImportFiles: ['epss_scores-2025-08-25.csv.gz'], lastProblems: 0, lastError: null },
     { _id: 'osv', records: 525, contributions: 611, lastImportAt: hoursAgo(80), lastImportFiles: ['all.zip'], lastProblems: 2, lastError: null },
     {

@@ -78,6 +78,9 @@ describe('KB mirror sync from a local HTTP mirror', () => {
     const requests = server.log.slice(before);
     expect(requests).toHaveLength(5);
     expect(requests.every((line) => line.endsWith(' 304'))).toBe(true);
+    const kev = (await getKbStats()).sources.find((s) => s.source === 'kev');
+    expect(kev).toMatchObject({ lastSyncOutcome: 'not-modified', lastSyncError: null });
+    expect(kev!.ageHours).toBeLessThan(0.1);
   });
 
   it('pages through the NVD API, sending the stored API key header', async () => {
@@ -104,7 +107,7 @@ describe('KB mirror sync from a local HTTP mirror', () => {
     expect(report!.error).toMatch(/answered with text\/html, not feed data/);
     expect(await KbVulnerabilityModel.countDocuments({ kevListed: true })).toBe(before);
     const status = (await getKbStats()).sources.find((s) => s.source === 'kev');
-    expect(status).toBeDefined();
+    expect(status).toMatchObject({ lastSyncOutcome: 'failed', lastSyncError: expect.stringMatching(/not feed data/), records: 827 });
   });
 
   it('an unreachable mirror fails after its retries with the reason', async () => {
