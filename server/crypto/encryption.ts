@@ -1,6 +1,6 @@
 import { Binary, ClientEncryption, MongoClient, type AutoEncryptionOptions, type ClientEncryptionOptions, type Collection, type Document } from 'mongodb';
 import { AppError } from '../errors/app-error';
-import { createMasterKey, readMasterKey } from './master-key';
+import { createMasterKey, readMasterKey } from './key-file';
 
 /**
  * The one module that encrypts secrets (SPEC §3 "Field-level encryption"). Writes use explicit

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMasterKey, readMasterKey } from '../../../server/crypto/master-key';
+import { createMasterKey, readMasterKey } from '../../../server/crypto/key-file';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'vigil-mk-'));
 
