@@ -171,8 +171,8 @@ describe('debianTrackerImporter on the DSA and DLA lists', () => {
     expect(ofAdvisory(dsa.contributions, 'DSA-5380-1')[0]!.affected![0]!.fixedVersion).toBe('2:1.20.11-1+deb11u6');
     expect(rawDsa).toContain('\t[bullseye] - emacs 1:27.1+1-3.1+deb11u2\n');
     expect(ofAdvisory(dsa.contributions, 'DSA-5360-1')[0]!.affected![0]!.fixedVersion).toBe('1:27.1+1-3.1+deb11u2');
-    expect(rawDla).toContain('\t[buster] - imagemagick 8:6.9.10.23+dfsg-2.1+deb10u4\n');
-    expect(ofAdvisory(dla.contributions, 'DLA-3357-2')[0]!.affected![0]!.fixedVersion).toBe('8:6.9.10.23+dfsg-2.1+deb10u4');
+    expect(rawDla).toContain('\t[buster] - curl 7.64.0-4+deb10u5\n');
+    expect(ofAdvisory(dla.contributions, 'DLA-3341-1')[0]!.affected![0]!.fixedVersion).toBe('7.64.0-4+deb10u5');
   });
 });
 

@@ -7,24 +7,14 @@ import { embaEpssImporter, firstEpssImporter } from '../../../../server/kb/impor
 import { kevImporter } from '../../../../server/kb/importers/kev.importer';
 import { nvdImporter } from '../../../../server/kb/importers/nvd.importer';
 import { readHead } from '../../../../server/kb/importers/open-upstream-file';
-import type { KbContribution, KbImporter, KbImportProblem } from '../../../../server/kb/kb-types';
+import type { KbContribution, KbImportProblem } from '../../../../server/kb/kb-types';
 import { fixture } from '../../../helpers/fixtures';
+import { collect } from '../../../helpers/kb-importers';
 
 const FIRST_FILE = fixture('epss', 'epss_scores-2025-08-25.subset.csv');
 const EMBA_DIR = fixture('epss', 'emba-derived');
 const EMBA_FILES = readdirSync(EMBA_DIR).sort();
 
-async function collect(importer: KbImporter, filePath: string, fileName = path.basename(filePath)) {
-  const contributions: KbContribution[] = [];
-  const problems: KbImportProblem[] = [];
-  let error: Error | undefined;
-  try {
-    for await (const contribution of importer.parse({ filePath, fileName, onProblem: (p) => problems.push(p) })) contributions.push(contribution);
-  } catch (caught) {
-    error = caught as Error;
-  }
-  return { contributions, problems, error };
-}
 
 const mtimeDay = (file: string) => statSync(file).mtime.toISOString().slice(0, 10);
 

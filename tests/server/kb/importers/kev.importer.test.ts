@@ -7,22 +7,12 @@ import { embaEpssImporter, firstEpssImporter } from '../../../../server/kb/impor
 import { isCalendarDate, kevImporter } from '../../../../server/kb/importers/kev.importer';
 import { nvdImporter } from '../../../../server/kb/importers/nvd.importer';
 import { readHead } from '../../../../server/kb/importers/open-upstream-file';
-import type { KbContribution, KbImporter, KbImportProblem } from '../../../../server/kb/kb-types';
+import type { KbContribution, KbImportProblem } from '../../../../server/kb/kb-types';
 import { fixture } from '../../../helpers/fixtures';
+import { collect } from '../../../helpers/kb-importers';
 
 const KEV_FILE = fixture('kev', 'known_exploited_vulnerabilities.subset.json');
 
-async function collect(importer: KbImporter, filePath: string, fileName = path.basename(filePath)) {
-  const contributions: KbContribution[] = [];
-  const problems: KbImportProblem[] = [];
-  let error: Error | undefined;
-  try {
-    for await (const contribution of importer.parse({ filePath, fileName, onProblem: (p) => problems.push(p) })) contributions.push(contribution);
-  } catch (caught) {
-    error = caught as Error;
-  }
-  return { contributions, problems, error };
-}
 
 type RawEntry = Record<string, unknown>;
 function realCatalog(): Record<string, unknown> & { vulnerabilities: RawEntry[] } {
