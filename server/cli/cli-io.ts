@@ -29,3 +29,8 @@ export function printTable(rows: Record<string, string>[], columns: string[]): v
   process.stdout.write(`${line(columns.map((c) => c.toUpperCase()))}\n`);
   for (const row of rows) process.stdout.write(`${line(columns.map((column) => row[column] ?? ''))}\n`);
 }
+
+/** A zod failure as one line: `field: problem; field: problem`. */
+export function zodMessage(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+}

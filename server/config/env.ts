@@ -18,6 +18,8 @@ export interface VigilConfig {
   kmip: { endpoint: string; caFile?: string; certificateKeyFile?: string } | undefined;
   /** Cron expression of the daily KB mirror sync (node-cron syntax, local time). */
   kbSyncSchedule: string;
+  /** Console sessions end after this much inactivity, and in any case after the absolute lifetime. */
+  session: { idleMinutes: number; maxHours: number };
 }
 
 function isMongoUri(value: string): boolean {
@@ -30,6 +32,17 @@ function isMongoUri(value: string): boolean {
 }
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const positiveInt = (name: string, max: number, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: `must be a number of ${name}` })
+      .int({ message: 'must be a whole number' })
+      .min(1, { message: `must be between 1 and ${max}` })
+      .max(max, { message: `must be between 1 and ${max}` })
+      .default(fallback),
+  );
 
 const envSchema = z
   .object({
@@ -66,6 +79,8 @@ const envSchema = z
         .refine((value) => cron.validate(value), { message: 'is not a valid cron expression (e.g. "17 3 * * *")' })
         .default('17 3 * * *'),
     ),
+    VIGIL_SESSION_IDLE_MINUTES: positiveInt('minutes', 24 * 60, 30),
+    VIGIL_SESSION_MAX_HOURS: positiveInt('hours', 24 * 30, 12),
     VIGIL_LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -104,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     logLevel: parsed.VIGIL_LOG_LEVEL,
     kbSyncSchedule: parsed.VIGIL_KB_SYNC_SCHEDULE,
+    session: { idleMinutes: parsed.VIGIL_SESSION_IDLE_MINUTES, maxHours: parsed.VIGIL_SESSION_MAX_HOURS },
     kmip: parsed.VIGIL_KMIP_ENDPOINT
       ? {
           endpoint: parsed.VIGIL_KMIP_ENDPOINT,

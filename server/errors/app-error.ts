@@ -15,6 +15,14 @@ export type AppErrorCode =
   | 'TLS_INVALID'
   /** A signature or checksum does not hold (bundles, the audit chain). */
   | 'VERIFICATION_FAILED'
+  /** No valid session or token; the caller must sign in. */
+  | 'UNAUTHENTICATED'
+  /** Signed in, but the role does not allow the action. */
+  | 'FORBIDDEN'
+  /** A sensitive change needs the user to confirm their password (or TOTP) again. */
+  | 'REAUTH_REQUIRED'
+  /** Too many attempts (login throttling, account lockout). */
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export class AppError extends Error {

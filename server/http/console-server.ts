@@ -3,6 +3,7 @@ import https from 'node:https';
 import { createSecureContext } from 'node:tls';
 import path from 'node:path';
 import next from 'next';
+import { CLIENT_IP_HEADER } from '../auth/request-meta';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
 import { projectRoot } from '../runtime/project-root';
@@ -28,6 +29,8 @@ export async function startConsoleServer(options: { port: number; host?: string;
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
+    // The only client address the application trusts: taken from the socket, never from the client.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
     handle(req, res).catch((error: unknown) => {
       options.log.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

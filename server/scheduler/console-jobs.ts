@@ -1,6 +1,7 @@
 import { KB_IMPORTERS } from '../kb/importers/kb-importers';
 import { trustedKeys } from '../kb/kb-signing-keys';
 import type { Runtime } from '../runtime/runtime';
+import { removeExpiredSessions } from '../services/auth/remove-expired-sessions';
 import { syncKbSources } from '../services/kb/sync-kb-sources';
 import { startScheduler, type Scheduler } from './scheduler';
 
@@ -12,6 +13,13 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
   return startScheduler({
     log,
     jobs: [
+      {
+        // Sessions and throttling records past their time (TTL indexes are outside the FerretDB subset).
+        name: 'session-cleanup',
+        schedule: '*/10 * * * *',
+        maxRunMs: HOUR_MS,
+        run: () => removeExpiredSessions(),
+      },
       {
         name: 'kb-sync',
         schedule: config.kbSyncSchedule,

@@ -11,7 +11,7 @@ import { deleteCredential } from '../../services/credentials/delete-credential';
 import { listCredentials } from '../../services/credentials/list-credentials';
 import { rotateCredential } from '../../services/credentials/rotate-credential';
 import { withRuntime } from '../cli-runtime';
-import { printJson, printTable, readStdin, stripOneNewline } from '../cli-io';
+import { printJson, printTable, readStdin, stripOneNewline, zodMessage } from '../cli-io';
 
 const MAX_STDIN_BYTES = 64 * 1024;
 
@@ -38,10 +38,6 @@ async function readSecretParts(type: CredentialType, options: SecretOptions) {
     ...(options.passphraseFile ? { passphrase: readSecretFile(options.passphraseFile, 'passphrase') } : {}),
     ...(options.sudoPasswordFile ? { sudoPassword: readSecretFile(options.sudoPasswordFile, 'sudo password') } : {}),
   };
-}
-
-function zodMessage(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
 }
 
 function printMetadata(credentials: CredentialMetadata[], json: boolean | undefined): void {

@@ -37,7 +37,7 @@ function handler(req: Request): Promise<Response> {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    createContext: () => createTrpcContext({ headers: req.headers }),
+    createContext: ({ resHeaders }) => createTrpcContext({ headers: req.headers, resHeaders }),
     onError({ error, path, type }) {
       if (!LOGGED_CODES.has(error.code)) return;
       const cause = error.cause;

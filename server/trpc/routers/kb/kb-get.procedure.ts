@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getKbVulnerability } from '../../../services/kb/get-kb-vulnerability';
 import { KB_SEVERITIES } from '../../../services/kb/search-kb';
-import { publicProcedure } from '../../init';
+import { permittedProcedure } from '../../init';
 
 export const kbGetInput = z.object({
   /** CVE or advisory id, Vigil id (VGL-…) or an alias. */
@@ -100,7 +100,7 @@ export const kbVulnerabilityOutput = z.object({
   updatedAt: z.string().nullable(),
 });
 
-export const kbGet = publicProcedure
+export const kbGet = permittedProcedure('kb:read')
   .input(kbGetInput)
   .output(kbVulnerabilityOutput)
   .query(({ input }) => getKbVulnerability({ id: input.id }));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KB_ECOSYSTEMS, KB_MAX_PAGE_SIZE, KB_SEVERITIES, KB_SORTS, searchKb } from '../../../services/kb/search-kb';
-import { publicProcedure } from '../../init';
+import { permittedProcedure } from '../../init';
 
 /** The deepest page a search may ask for: deeper paging is a query that should be narrowed. */
 export const KB_MAX_PAGE = 10_000;
@@ -65,7 +65,7 @@ export const kbSearchOutput = z.object({
   pageSize: z.number().int().positive(),
 });
 
-export const kbSearch = publicProcedure
+export const kbSearch = permittedProcedure('kb:read')
   .input(kbSearchInput)
   .output(kbSearchOutput)
   .query(({ input }) => searchKb(input));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KB_SOURCES } from '../../../kb/kb-types';
 import { getKbStats } from '../../../services/kb/get-kb-stats';
-import { publicProcedure } from '../../init';
+import { permittedProcedure } from '../../init';
 
 export const kbSourceOutput = z.object({
   source: z.enum(KB_SOURCES),
@@ -22,4 +22,4 @@ export const kbSourcesOutput = z.object({
   sources: z.array(kbSourceOutput),
 });
 
-export const kbSources = publicProcedure.output(kbSourcesOutput).query(() => getKbStats());
+export const kbSources = permittedProcedure('kb:read').output(kbSourcesOutput).query(() => getKbStats());

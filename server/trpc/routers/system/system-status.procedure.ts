@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getSystemStatus } from '../../../services/system/get-system-status';
-import { publicProcedure } from '../../init';
+import { permittedProcedure } from '../../init';
 
 export const systemStatusOutput = z.object({
   version: z.string(),
@@ -19,6 +19,6 @@ export const systemStatusOutput = z.object({
   encryption: z.object({ masterKey: z.enum(['local-file', 'kmip']), dataKeys: z.number().int().nonnegative() }),
 });
 
-export const systemStatus = publicProcedure
+export const systemStatus = permittedProcedure('system:read')
   .output(systemStatusOutput)
   .query(({ ctx }) => getSystemStatus({ runtime: ctx.runtime }));

@@ -1,6 +1,5 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_SCOPE } from '../../../../server/auth/scope';
 import { KbSourceStatusModel } from '../../../../server/models/kb-source-status.model';
 import type { Runtime } from '../../../../server/runtime/runtime';
 import { getKbVulnerability } from '../../../../server/services/kb/get-kb-vulnerability';
@@ -8,6 +7,7 @@ import { searchKb, type SearchKbOptions } from '../../../../server/services/kb/s
 import { kbSearchInput } from '../../../../server/trpc/routers/kb/kb-search.procedure';
 import { createServerCaller } from '../../../../server/trpc/root';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
+import { testContext } from '../../../helpers/trpc-context';
 import { dropDatabase, testDatabaseUri } from '../../../helpers/test-db';
 import { KB_SEED, kbSourceStatusSeed, seedKb } from './kb-seed';
 
@@ -16,7 +16,7 @@ let runtime: Runtime;
 
 const BASE: SearchKbOptions = { sort: 'id', direction: 'asc', page: 1, pageSize: 100 };
 const ids = async (options: Partial<SearchKbOptions>) => (await searchKb({ ...BASE, ...options })).items.map((item) => item.id);
-const caller = () => createServerCaller({ runtime, requestId: 'test', scope: SYSTEM_SCOPE });
+const caller = () => createServerCaller(testContext({ runtime }));
 
 beforeAll(async () => {
   runtime = await openTestRuntime({ uri });
