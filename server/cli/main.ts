@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors/app-error';
 import { readPackageVersion } from '../runtime/project-root';
+import { registerAuditCommands } from './commands/audit.command';
 import { registerCredentialCommands } from './commands/credentials.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerKbCommands } from './commands/kb.command';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerCredentialCommands(program);
   registerKbCommands(program);
+  registerAuditCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
