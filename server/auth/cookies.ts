@@ -9,10 +9,11 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 export function parseCookies(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
+  for (const raw of (header ?? '').split(';')) {
+    const part = raw.trim();
     const index = part.indexOf('=');
     if (index <= 0) continue;
-    const name = part.slice(0, index).trim();
+    const name = part.slice(0, index);
     if (!cookies.has(name)) cookies.set(name, part.slice(index + 1).trim());
   }
   return cookies;

@@ -46,7 +46,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'credentials:manage',
     'tokens:own',
   ],
-  analyst: ['system:read', 'kb:read', 'assets:read', 'assets:manage', 'scans:read', 'scans:manage', 'findings:read', 'findings:triage', 'credentials:read', 'units:read', 'tokens:own'],
+  analyst: ['system:read', 'kb:read', 'assets:read', 'assets:manage', 'scans:read', 'scans:manage', 'findings:read', 'findings:triage', 'findings:remediate', 'credentials:read', 'units:read', 'tokens:own'],
   remediation: ['system:read', 'kb:read', 'assets:read', 'scans:read', 'findings:read', 'findings:remediate', 'units:read', 'tokens:own'],
   // Read-only everywhere; a token of their own is how auditors script their reads.
   auditor: [...READ_EVERYTHING, 'tokens:own'],

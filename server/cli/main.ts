@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors/app-error';
 import { readPackageVersion } from '../runtime/project-root';
+import { registerAdminCommands } from './commands/admin.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerCredentialCommands } from './commands/credentials.command';
 import { registerDbCommands } from './commands/db.command';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`vigil: ${text.replace(/^error: /, '').trimEnd()}\n`) });
   registerDbCommands(program);
   registerStartCommand(program);
+  registerAdminCommands(program);
   registerCredentialCommands(program);
   registerKbCommands(program);
   registerAuditCommands(program);

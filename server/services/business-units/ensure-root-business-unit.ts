@@ -1,11 +1,15 @@
 import { ROOT_BUSINESS_UNIT_ID } from '../../auth/scope';
 import { BusinessUnitModel } from '../../models/business-unit.model';
 
+const DUPLICATE_KEY = 11000;
+
 /** The tree's root exists on every installation; records made before units existed belong to it. */
 export async function ensureRootBusinessUnit(): Promise<void> {
-  await BusinessUnitModel.updateOne(
-    { _id: ROOT_BUSINESS_UNIT_ID },
-    { $setOnInsert: { name: 'Organisation', parentId: null, ancestors: [], description: 'The whole organisation' } },
-    { upsert: true, timestamps: true },
-  );
+  if (await BusinessUnitModel.exists({ _id: ROOT_BUSINESS_UNIT_ID })) return;
+  try {
+    await BusinessUnitModel.create({ _id: ROOT_BUSINESS_UNIT_ID, name: 'Organisation', parentId: null, ancestors: [], description: 'The whole organisation' });
+  } catch (error) {
+    // Another process created it first.
+    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+  }
 }
