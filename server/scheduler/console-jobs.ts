@@ -2,10 +2,11 @@ import { KB_IMPORTERS } from '../kb/importers/kb-importers';
 import { trustedKeys } from '../kb/kb-signing-keys';
 import type { Runtime } from '../runtime/runtime';
 import { removeExpiredSessions } from '../services/auth/remove-expired-sessions';
-import { syncKbSources } from '../services/kb/sync-kb-sources';
+import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/kb/run-recorded-kb-sync';
 import { startScheduler, type Scheduler } from './scheduler';
 
 const HOUR_MS = 3_600_000;
+
 
 /** The jobs every console node schedules; a lease makes each run on one node only. */
 export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
@@ -21,12 +22,12 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         run: () => removeExpiredSessions(),
       },
       {
-        name: 'kb-sync',
+        name: KB_SYNC_JOB,
         schedule: config.kbSyncSchedule,
-        maxRunMs: 6 * HOUR_MS,
+        maxRunMs: KB_SYNC_MAX_RUN_MS,
         run: async () => {
-          const reports = await syncKbSources({ dataDir: config.dataDir, importers: KB_IMPORTERS, trustedKeys: trustedKeys(config.dataDir) });
-          return reports.map((r) => ({ source: r.source, outcome: r.outcome, error: r.error }));
+          const { run } = await runRecordedKbSync({ trigger: 'schedule', dataDir: config.dataDir, importers: KB_IMPORTERS, trustedKeys: trustedKeys(config.dataDir) });
+          return { run: run._id, state: run.state };
         },
       },
     ],

@@ -20,6 +20,11 @@ export interface Scheduler {
   runNow(name: string): Promise<boolean>;
 }
 
+/** The lease that makes a job run on one node at a time; "run now" paths take the same one. */
+export function jobLeaseName(jobName: string): string {
+  return `job:${jobName}`;
+}
+
 /**
  * Cron-driven jobs fired once per cluster: every console node schedules them, and the one that
  * takes the job's lease runs it. A run missed while every node was down is not replayed: the
@@ -32,7 +37,7 @@ export function startScheduler(options: { jobs: ScheduledJob[]; log: Logger }): 
 
   const fire = async (job: ScheduledJob): Promise<boolean> => {
     if (running.has(job.name)) return false;
-    const lease = `job:${job.name}`;
+    const lease = jobLeaseName(job.name);
     if (!(await acquireLease({ name: lease, holder, ttlMs: job.maxRunMs }))) {
       options.log.debug({ job: job.name }, 'another node holds the job lease');
       return false;

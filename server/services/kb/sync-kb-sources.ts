@@ -31,6 +31,16 @@ export async function effectiveSources() {
 
 const fileNameFor = (url: string) => `${createHash('sha1').update(url).digest('hex').slice(0, 12)}-${path.basename(new URL(url).pathname) || 'index'}`;
 
+/** An explicit list syncs exactly those sources; otherwise every enabled source with URLs. */
+function isSelected(source: { id: KbSourceId; enabled: boolean; urls: string[] }, sourceIds: KbSourceId[] | undefined): boolean {
+  return sourceIds ? sourceIds.includes(source.id) : source.enabled && source.urls.length > 0;
+}
+
+/** The sources a sync with these options would visit, in order. */
+export async function plannedKbSources(sourceIds?: KbSourceId[]): Promise<KbSourceId[]> {
+  return (await effectiveSources()).filter((source) => isSelected(source, sourceIds)).map((source) => source.id);
+}
+
 /**
  * Mirrors sources: conditional downloads (ETag / If-Modified-Since), then an idempotent import
  * of what changed. Validators are saved only for files that imported cleanly, so a failed
@@ -43,17 +53,19 @@ export async function syncKbSources(options: {
   sourceIds?: KbSourceId[];
   limits?: Partial<FetchLimits>;
   nvdPageDelayMs?: number;
-  onSource?: (report: SourceSyncReport) => void;
+  onSourceStart?: (source: KbSourceId) => Promise<void> | void;
+  onSource?: (report: SourceSyncReport) => Promise<void> | void;
 }): Promise<SourceSyncReport[]> {
   const sources = await effectiveSources();
   const unknown = (options.sourceIds ?? []).filter((id) => !sources.some((s) => s.id === id));
   if (unknown.length > 0) throw new AppError('BAD_INPUT', `unknown KB source: ${unknown.join(', ')} (known: ${sources.map((s) => s.id).join(', ')})`);
   const reports: SourceSyncReport[] = [];
   for (const source of sources) {
-    if (options.sourceIds ? !options.sourceIds.includes(source.id) : !source.enabled || source.urls.length === 0) continue;
+    if (!isSelected(source, options.sourceIds)) continue;
+    await options.onSourceStart?.(source.id);
     const report = await syncOne(source, options);
     reports.push(report);
-    options.onSource?.(report);
+    await options.onSource?.(report);
   }
   return reports;
 }
