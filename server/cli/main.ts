@@ -5,6 +5,7 @@ import { registerAdminCommands } from './commands/admin.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerCredentialCommands } from './commands/credentials.command';
 import { registerDbCommands } from './commands/db.command';
+import { registerInventoryCommands } from './commands/inventory.command';
 import { registerKbCommands } from './commands/kb.command';
 import { registerStartCommand } from './commands/start.command';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCredentialCommands(program);
   registerKbCommands(program);
   registerAuditCommands(program);
+  registerInventoryCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
