@@ -1,3 +1,4 @@
+import { CvssV4Error, cvssV4BaseScore } from './cvss-v4';
 import type { KbCvss } from './kb-types';
 
 /**
@@ -8,11 +9,15 @@ import type { KbCvss } from './kb-types';
  *   (Appendix A), which rounds like the v3.0 one but without floating-point artefacts. Base
  *   metric weights are the same in both versions, so one calculator serves both.
  * - v2.0: the base equation of the CVSS v2 guide §3.2.1 (round to one decimal).
- * - v4.0: NOT computed. v4 scores come from a table of 270 expert-rated MacroVector scores plus
- *   an interpolation step; we do not carry that table, and an approximate score would be worse
- *   than none. Callers get `null` for v4 vectors (see `cvssFromVector`).
+ * - v4.0: FIRST's MacroVector method — EQ1–EQ6 equivalence classes, the table of 270 expert
+ *   MacroVector scores and the severity-distance interpolation — implemented in `./cvss-v4.ts`,
+ *   scoring exactly like FIRST's reference calculator (checked against every v4.0 vector NVD
+ *   scored in the fixtures). The score is for the metrics the vector carries (CVSS-B, or -BT/-BE/
+ *   -BTE when it sets Threat/Environmental metrics), which is what NVD and CNAs publish as
+ *   `baseScore` for a v4.0 vector.
  *
- * Every function returns `null` for a vector it cannot read; it never throws and never returns NaN.
+ * Every function here returns `null` for a vector it cannot read; it never throws and never
+ * returns NaN (`cvssFromVector` gives the reason instead).
  */
 
 export type CvssVersion = KbCvss['version'];
@@ -146,6 +151,21 @@ export function cvss2BaseScore(vector: string): number | null {
   return Math.max(0, Math.round(raw * 10 + 1e-9) / 10);
 }
 
+/** Score of a `CVSS:4.0/…` vector (see `./cvss-v4.ts`), or null if the vector is not valid. */
+export function cvss4BaseScore(vector: string): number | null {
+  return cvss4Result(vector).score;
+}
+
+function cvss4Result(vector: string): { score: number; reason?: undefined } | { score: null; reason: string } {
+  if (typeof vector !== 'string') return { score: null, reason: 'the vector is not a string' };
+  try {
+    return { score: cvssV4BaseScore(vector) };
+  } catch (error) {
+    if (error instanceof CvssV4Error) return { score: null, reason: error.message };
+    throw error;
+  }
+}
+
 /**
  * Qualitative rating, upper case as NVD writes it. v3/v4 (default): NONE 0, LOW 0.1–3.9,
  * MEDIUM 4.0–6.9, HIGH 7.0–8.9, CRITICAL 9.0–10. v2 has no NONE/CRITICAL: LOW 0–3.9,
@@ -162,16 +182,22 @@ export function severityOf(score: number, version?: CvssVersion): 'NONE' | 'LOW'
 }
 
 /**
- * A `KbCvss` entry for a vector, with the base score computed here. Null when the vector is not
- * valid, and for v4.0 vectors (no calculator, see the top of this file) — `KbCvss.baseScore` is
- * required, so an entry without a trustworthy score is left out rather than given a made-up one.
+ * A `KbCvss` entry for a vector, with the base score computed here. Null, with the reason, when
+ * the vector is not valid — `KbCvss.baseScore` is required, so an entry without a trustworthy
+ * score is left out rather than given a made-up one.
  */
 export function cvssFromVector(vector: string): { entry: KbCvss } | { entry: null; reason: string } {
   const trimmed = typeof vector === 'string' ? vector.trim() : '';
   const version = cvssVersionOf(trimmed);
   if (!version) return { entry: null, reason: 'not a CVSS v2/v3/v4 vector' };
-  if (version === '4.0') return { entry: null, reason: 'CVSS v4.0 base scores are not computed' };
-  const score = version === '2.0' ? cvss2BaseScore(trimmed) : cvss3BaseScore(trimmed);
+  let score: number | null;
+  if (version === '4.0') {
+    const result = cvss4Result(trimmed);
+    if (result.score === null) return { entry: null, reason: `invalid CVSS 4.0 vector: ${result.reason}` };
+    score = result.score;
+  } else {
+    score = version === '2.0' ? cvss2BaseScore(trimmed) : cvss3BaseScore(trimmed);
+  }
   if (score === null) return { entry: null, reason: `invalid CVSS ${version} vector` };
   const entry: KbCvss = { version, vector: trimmed, baseScore: score };
   const severity = severityOf(score, version);

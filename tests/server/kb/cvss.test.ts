@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cvss2BaseScore, cvss3BaseScore, cvssFromVector, cvssVersionOf, roundUp, severityOf } from '../../../server/kb/cvss';
+import { cvss2BaseScore, cvss3BaseScore, cvss4BaseScore, cvssFromVector, cvssVersionOf, roundUp, severityOf } from '../../../server/kb/cvss';
 import { fixture } from '../../helpers/fixtures';
 
 describe('cvss3BaseScore', () => {
@@ -100,13 +100,28 @@ describe('cvssVersionOf / cvssFromVector / severityOf', () => {
     expect(cvssVersionOf('HIGH')).toBeNull();
   });
 
-  it('builds an entry with score and severity, and none for v4 or invalid vectors', () => {
+  it('builds an entry with score and severity (v2, v3.x and v4.0), and none for invalid vectors', () => {
     expect(cvssFromVector(' CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H ')).toEqual({
       entry: { version: '3.1', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', baseScore: 9.8, severity: 'CRITICAL' },
     });
     expect(cvssFromVector('AV:N/AC:L/Au:N/C:C/I:C/A:C')).toEqual({ entry: { version: '2.0', vector: 'AV:N/AC:L/Au:N/C:C/I:C/A:C', baseScore: 10, severity: 'HIGH' } });
-    expect(cvssFromVector('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N').entry).toBeNull();
-    expect(cvssFromVector('CVSS:3.1/AV:N').entry).toBeNull();
+    // v4.0 is computed (server/kb/cvss-v4.ts; every NVD v4.0 score in the fixtures is reproduced).
+    expect(cvssFromVector(' CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N ')).toEqual({
+      entry: { version: '4.0', vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', baseScore: 9.3, severity: 'CRITICAL' },
+    });
+    expect(cvssFromVector('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N')).toEqual({
+      entry: { version: '4.0', vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N', baseScore: 0, severity: 'NONE' },
+    });
+    expect(cvssFromVector('CVSS:3.1/AV:N')).toEqual({ entry: null, reason: 'invalid CVSS 3.1 vector' });
+    expect(cvssFromVector('CVSS:4.0/AV:N/AC:L/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N')).toEqual({ entry: null, reason: 'invalid CVSS 4.0 vector: missing mandatory base metric AT' });
+    expect(cvssFromVector('HIGH')).toEqual({ entry: null, reason: 'not a CVSS v2/v3/v4 vector' });
+  });
+
+  it('cvss4BaseScore never throws: a score, or null', () => {
+    expect(cvss4BaseScore('CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N')).toBe(8.5);
+    expect(cvss4BaseScore('CVSS:4.0/AV:N')).toBeNull();
+    expect(cvss4BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H')).toBeNull();
+    expect(cvss4BaseScore(undefined as unknown as string)).toBeNull();
   });
 
   it.each([
