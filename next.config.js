@@ -4,7 +4,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ['mongoose', 'mongodb', 'mongodb-client-encryption', 'pino', 'ssh2', 'tsx'],
+  // trpc-to-openapi tests `'coerce' in z` on zod's namespace, which webpack's export pruning would empty.
+  serverExternalPackages: ['mongoose', 'mongodb', 'mongodb-client-encryption', 'pino', 'ssh2', 'tsx', 'trpc-to-openapi'],
   eslint: { ignoreDuringBuilds: true },
   typescript: { ignoreBuildErrors: false },
 };

@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError, z } from 'zod';
 import { AppError, isAppError, type AppErrorCode } from '../errors/app-error';
 import { CSRF_COOKIE, CSRF_HEADER, clearedSessionCookies } from '../auth/cookies';
@@ -28,7 +29,8 @@ const TRPC_CODE_OF: Record<AppErrorCode, TRPCError['code']> = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
-const t = initTRPC.context<TrpcContext>().create({
+// OpenApiMeta: procedures may carry `.meta({ openapi: … })`, which serves them under /api/v1 (REST).
+const t = initTRPC.context<TrpcContext>().meta<OpenApiMeta>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     return {

@@ -2,8 +2,15 @@ import { createCallerFactory, router } from './init';
 import { authRouter } from './routers/auth/auth.router';
 import { kbRouter } from './routers/kb/kb.router';
 import { systemRouter } from './routers/system/system.router';
+import { auditRouter } from './routers/audit/audit.router';
+import { credentialsRouter } from './routers/credentials/credentials.router';
+import { rolesRouter } from './routers/roles/roles.router';
+import { sessionsRouter } from './routers/sessions/sessions.router';
+import { tokensRouter } from './routers/tokens/tokens.router';
+import { unitsRouter } from './routers/units/units.router';
+import { usersRouter } from './routers/users/users.router';
 
-export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter });
+export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter });
 
 export type AppRouter = typeof appRouter;
 

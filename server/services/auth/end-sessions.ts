@@ -26,6 +26,7 @@ export async function endSession(options: { principal: Principal; sessionId: str
     target: { type: 'session', id: sessionId, label: session.userId === principal.userId ? 'own session' : `session of user ${session.userId}` },
     ip: options.meta.ip,
     outcome: 'success',
+    businessUnitId: principal.businessUnitId,
   });
 }
 

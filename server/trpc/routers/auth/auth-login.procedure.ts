@@ -9,6 +9,7 @@ export const authLoginInput = z.object({ email: emailSchema, password: passwordS
 
 /** Password sign-in; sets the session cookie. `state` tells whether a TOTP step follows. */
 export const authLogin = publicProcedure
+  .meta({ openapi: { method: 'POST', path: '/auth/login', tags: ['auth'], protect: false, summary: 'Sign in with e-mail and password; sets the session and CSRF cookies' } })
   .input(authLoginInput)
   .output(signInStepOutput)
   .mutation(async ({ ctx, input }) => {

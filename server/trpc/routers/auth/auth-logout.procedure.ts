@@ -5,6 +5,7 @@ import { logout } from '../../../services/auth/logout';
 import { authedProcedure } from '../../init';
 
 export const authLogout = authedProcedure
+  .meta({ openapi: { method: 'POST', path: '/auth/logout', tags: ['auth'], protect: true, summary: 'End the current session (cookie sign-in only)' } })
   .input(z.void())
   .output(z.object({ ok: z.literal(true) }))
   .mutation(async ({ ctx }) => {

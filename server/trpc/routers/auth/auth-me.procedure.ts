@@ -4,6 +4,7 @@ import { authedProcedure } from '../../init';
 import { meOutput } from './auth-schemas';
 
 export const authMe = authedProcedure
+  .meta({ openapi: { method: 'GET', path: '/me', tags: ['auth'], protect: true, summary: 'The signed-in user, how they signed in, their permissions and units' } })
   .input(z.void())
   .output(meOutput)
   .query(async ({ ctx }) => {

@@ -1,0 +1,4 @@
+import { router } from '../../init';
+import { auditList } from './audit-list.procedure';
+
+export const auditRouter = router({ list: auditList });
