@@ -7,7 +7,8 @@ import type { SessionState } from '../../models/session.model';
 import { UserModel } from '../../models/user.model';
 import { recordAudit } from '../audit/record-audit';
 import { createSession, type NewSession } from './create-session';
-import { ACCOUNT_LOCK_MS, ACCOUNT_MAX_FAILURES, assertAddressNotBlocked, recordAddressFailure, throttledError } from './login-throttle';
+import { clearAccountFailures, failAccountAttempt, startAccountAttempt, withdrawAccountAttempt } from './account-lockout';
+import { assertAddressNotBlocked, recordAddressFailure, throttledError } from './login-throttle';
 import { mfaRequiredFor, readAuthSettings } from './read-auth-settings';
 
 export interface LoginResult extends NewSession {
@@ -53,24 +54,30 @@ export async function loginWithPassword(options: {
   }
   const user = await UserModel.findOne({ email }).lean();
   const userId = user ? String(user._id) : undefined;
-  if (user?.lockedUntil && user.lockedUntil > now) return fail('account locked', throttledError(user.lockedUntil, now, 'for this account'), userId);
+  // Counted before the password is checked, so parallel guesses cannot outrun the lockout.
+  const attempt = userId ? await startAccountAttempt(userId, now) : null;
+  if (attempt && !attempt.ok) return fail(attempt.reason, attempt.error, userId);
 
   const passwordOk = await verifyPassword(user?.authSource === 'local' ? user.passwordHash : null, options.password);
   if (!user || !passwordOk || user.disabled) {
     await recordAddressFailure(options.meta.ip, now);
     const reason = !user ? 'unknown account' : user.authSource !== 'local' ? 'password sign-in for a single sign-on account' : !passwordOk ? 'wrong password' : 'account disabled';
-    if (user && !passwordOk) {
-      const failures = user.failedLogins + 1;
-      const locks = failures >= ACCOUNT_MAX_FAILURES;
-      const lockedUntil = new Date(now.getTime() + ACCOUNT_LOCK_MS);
-      await UserModel.updateOne({ _id: user._id }, locks ? { $set: { failedLogins: 0, lockedUntil } } : { $inc: { failedLogins: 1 } });
-      if (locks) return fail(`${reason}; account locked`, throttledError(lockedUntil, now, 'for this account'), userId);
+    if (attempt?.ok && !passwordOk) {
+      const lockedUntil = await failAccountAttempt(attempt, now);
+      if (lockedUntil) return fail(`${reason}; account locked`, throttledError(lockedUntil, now, 'for this account'), userId);
+    } else if (attempt?.ok) {
+      await withdrawAccountAttempt(attempt);
     }
     return fail(reason, new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS), userId);
   }
 
   const state: SessionState = user.mfa.enabled ? 'mfa-pending' : mfaRequiredFor(await readAuthSettings(), user.role) ? 'mfa-enrolment' : 'active';
-  await UserModel.updateOne({ _id: user._id }, { $set: { failedLogins: 0, lockedUntil: null, ...(state === 'active' ? { lastLoginAt: now } : {}) } });
+  // With a second factor due, the password alone does not clear the failures: otherwise signing in
+  // again with it would reset the count of wrong TOTP codes, and the lockout would never come.
+  if (attempt?.ok) {
+    if (state === 'mfa-pending') await withdrawAccountAttempt(attempt);
+    else await clearAccountFailures(attempt, state === 'active' ? { lastLoginAt: now } : {});
+  }
   const created = await createSession({ userId: String(user._id), state, authMethod: 'password', meta: options.meta, sessionConfig: options.sessionConfig, now });
   await recordAudit({
     actor: { type: 'user', id: String(user._id), email: user.email },
