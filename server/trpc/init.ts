@@ -74,7 +74,7 @@ function checkCsrf(ctx: TrpcContext, type: string): void {
 }
 
 /** Refused credentials leave an audit entry and a clear message; the stale cookie is cleared. */
-async function rejectUnauthenticated(ctx: TrpcContext): Promise<never> {
+export async function rejectUnauthenticated(ctx: TrpcContext): Promise<never> {
   const rejection = ctx.auth.rejection;
   if (rejection) {
     await recordAudit({

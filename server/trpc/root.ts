@@ -9,8 +9,11 @@ import { sessionsRouter } from './routers/sessions/sessions.router';
 import { tokensRouter } from './routers/tokens/tokens.router';
 import { unitsRouter } from './routers/units/units.router';
 import { usersRouter } from './routers/users/users.router';
+import { mfaRouter } from './routers/mfa/mfa.router';
+import { accountRouter } from './routers/account/account.router';
+import { settingsRouter } from './routers/settings/settings.router';
 
-export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter });
+export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter });
 
 export type AppRouter = typeof appRouter;
 
