@@ -28,6 +28,15 @@ describe('job leases (one runner per cluster, no transactions)', () => {
     expect(await acquireLease({ name: 'job:x', holder: 'node-a', ttlMs: 60_000, now: new Date(t0.getTime() + 92_000) })).toBe(true);
   });
 
+  it('goes to exactly one of many concurrent takers, also when the lease exists and is free', async () => {
+    for (const round of [1, 2, 3]) {
+      const holders = Array.from({ length: 10 }, (_, i) => `race-${round}-${i}`);
+      const won = await Promise.all(holders.map((holder) => acquireLease({ name: 'job:race', holder, ttlMs: 60_000 })));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      await releaseLease({ name: 'job:race', holder: holders[won.indexOf(true)]! });
+    }
+  });
+
   it('of two concurrent schedulers only one runs a job', async () => {
     const log = createLogger({ level: 'silent' });
     let runs = 0;
