@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Idempotence test: converges every role but vigil_mongodb (site.yml with the appliance inventory's settings:
+# vigil_base, vigil_ferretdb, vigil_console, vigil_backup, plus vigil_loadbalancer and vigil_scanner) into a
+# fresh Debian 12 debootstrap root through the chroot connection, twice.
+# The second run must report changed=0. Needs root, debootstrap, Debian's ansible, and a release artifact
+# (ansible/scripts/build-release-artifact.sh). Services are installed and enabled, never started
+# (vigil_manage_services=false): nothing runs, listens or touches the host's firewall, sysctls or audit rules.
+#
+#   bash ansible/tests/converge-chroot.sh            # base root cached in $VIGIL_CONVERGE_DIR (/var/tmp/vigil-converge)
+#   VIGIL_CONVERGE_KEEP=1 bash ansible/tests/converge-chroot.sh   # keep the converged root for inspection
+set -euo pipefail
+ANSIBLE_DIR="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="${VIGIL_CONVERGE_DIR:-/var/tmp/vigil-converge}"
+MIRROR="${VIGIL_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+ROOT="$WORK/root"
+BASE_TAR="$WORK/bookworm-base.tar"
+
+say() { printf '\n== %s\n' "$*"; }
+[ "$(id -u)" -eq 0 ] || { echo "run as root (debootstrap and chroot need it)" >&2; exit 2; }
+for tool in debootstrap ansible-playbook; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install debootstrap ansible" >&2; exit 2; }
+done
+version="$(sed -n 's/^vigil_release_version: "\(.*\)"/\1/p' "$ANSIBLE_DIR/inventories/appliance/group_vars/all/main.yml")"
+artifact="${VIGIL_ARTIFACT:-$ANSIBLE_DIR/artifacts/vigil-$version.tar.gz}"
+[ -f "$artifact" ] || { echo "no release artifact at $artifact: run ansible/scripts/build-release-artifact.sh" >&2; exit 2; }
+mkdir -p "$WORK"
+
+mounted=()
+cleanup() {
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
+  if [ "${VIGIL_CONVERGE_KEEP:-0}" != 1 ]; then rm -rf "$ROOT"; fi
+}
+trap cleanup EXIT
+
+t0=$(date +%s)
+if [ ! -f "$BASE_TAR" ]; then
+  say "debootstrap bookworm (once; cached as $BASE_TAR)"
+  rm -rf "$WORK/base"
+  debootstrap --include=python3,python3-apt,ca-certificates bookworm "$WORK/base" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
+    { tail -30 "$WORK/debootstrap.log" >&2; exit 1; }
+  tar -C "$WORK/base" -cf "$BASE_TAR" .
+  rm -rf "$WORK/base"
+fi
+say "fresh root from $BASE_TAR"
+rm -rf "$ROOT"
+mkdir -p "$ROOT"
+tar -C "$ROOT" -xf "$BASE_TAR"
+t_root=$(($(date +%s) - t0))
+
+# Packages must not start daemons inside the chroot (they would run, and listen, on the host).
+printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+for fs in proc sys dev dev/pts; do
+  case "$fs" in
+    proc) mount -t proc proc "$ROOT/proc" ;;
+    sys) mount -t sysfs sysfs "$ROOT/sys" ;;
+    dev) mount --bind /dev "$ROOT/dev" ;;
+    dev/pts) mount --bind /dev/pts "$ROOT/dev/pts" ;;
+  esac
+  mounted+=("$ROOT/$fs")
+done
+
+cat >"$WORK/inventory.yml" <<INVENTORY
+all:
+  children:
+    vigil:
+      children:
+        vigil_console:
+          hosts:
+            vigil-chroot:
+              ansible_connection: community.general.chroot
+              ansible_host: $ROOT
+              ansible_python_interpreter: /usr/bin/python3
+        vigil_ferretdb:
+          hosts:
+            vigil-chroot:
+        vigil_backup:
+          hosts:
+            vigil-chroot:
+        vigil_loadbalancer:
+          hosts:
+            vigil-chroot:
+        vigil_scanner:
+          hosts:
+            vigil-chroot:
+INVENTORY
+
+converge() {
+  # The appliance inventory supplies the settings (its group_vars); only the chroot host is targeted.
+  SYSTEMD_OFFLINE=1 ANSIBLE_CONFIG="$ANSIBLE_DIR/ansible.cfg" ANSIBLE_NOCOLOR=1 ansible-playbook \
+    -i "$ANSIBLE_DIR/inventories/appliance" -i "$WORK/inventory.yml" --limit vigil-chroot \
+    -e vigil_manage_services=false -e "vigil_release_artifact_src=$artifact" \
+    -e vigil_scanner_server_url=https://127.0.0.1:8443 -e vigil_scanner_enrollment_token=test-only-never-used \
+    "$ANSIBLE_DIR/site.yml" >"$1" 2>&1 || { tail -60 "$1" >&2; echo "converge failed, log: $1" >&2; exit 1; }
+  grep -E '^vigil-chroot +:' "$1"
+}
+
+say "first converge"
+t1=$(date +%s)
+converge "$WORK/converge-1.log"
+t_first=$(($(date +%s) - t1))
+say "second converge (must change nothing)"
+t2=$(date +%s)
+converge "$WORK/converge-2.log"
+t_second=$(($(date +%s) - t2))
+
+say "checks inside the converged root"
+changed2=$(sed -nE 's/^vigil-chroot +:.*changed=([0-9]+).*/\1/p' "$WORK/converge-2.log")
+if [ "$changed2" != 0 ]; then
+  grep -E '^changed:' -B3 "$WORK/converge-2.log" >&2 || true
+  echo "FAIL: the second run changed $changed2 task(s)" >&2
+  exit 1
+fi
+check() { if "$@"; then echo "ok: ${*: -1}"; else echo "FAIL: $*" >&2; exit 1; fi; }
+mode() { [ "$(stat -c '%a %U' "$ROOT$2")" = "$1" ]; }
+check mode "600 root" /etc/vigil/vigil.env
+check mode "600 root" /etc/nftables.conf
+check mode "600 root" /etc/ssh/sshd_config.d/50-vigil.conf
+check chroot "$ROOT" /usr/sbin/sshd -t
+for unit in vigil-console.service vigil-ferretdb.service vigil-backup.timer vigil-scanner.service haproxy.service \
+  nftables.service auditd.service chrony.service ssh.service postgresql.service; do
+  check systemctl --root="$ROOT" --quiet is-enabled "$unit"
+done
+check chroot "$ROOT" systemd-analyze verify --man=no /etc/systemd/system/vigil-console.service \
+  /etc/systemd/system/vigil-ferretdb.service /etc/systemd/system/vigil-ferretdb-pginit.service \
+  /etc/systemd/system/vigil-backup.service /etc/systemd/system/vigil-backup.timer /etc/systemd/system/vigil-scanner.service
+check chroot "$ROOT" /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg
+check chroot "$ROOT" readlink -e /opt/vigil/current/bin/vigil.mjs
+# The installed release runs on the target (its own Node.js, as the vigil account): the CLI answers.
+check chroot "$ROOT" /usr/local/sbin/vigil --help
+
+printf '\nroot from cache %ss, first converge %ss, second %ss; first: %s; second: %s\n' "$t_root" "$t_first" "$t_second" \
+  "$(grep -E '^vigil-chroot' "$WORK/converge-1.log" | grep -oE 'ok=[0-9]+ +changed=[0-9]+')" \
+  "$(grep -E '^vigil-chroot' "$WORK/converge-2.log" | grep -oE 'ok=[0-9]+ +changed=[0-9]+')"
