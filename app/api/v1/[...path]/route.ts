@@ -1,9 +1,8 @@
-import { createOpenApiFetchHandler } from 'trpc-to-openapi';
 import { isAppError } from '../../../../server/errors/app-error';
 import { currentRuntime } from '../../../../server/runtime/runtime';
 import { createTrpcContext } from '../../../../server/trpc/context';
 import { appRouter } from '../../../../server/trpc/root';
-import { REST_ENDPOINT, finishResponse, prepareRequest } from '../_lib/rest-exchange';
+import { createRestHandler } from '../_lib/rest-exchange';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -19,21 +18,18 @@ function logServerFailure(path: string | undefined, error: { code: string; cause
 }
 
 /**
- * REST under /api/v1: the same tRPC procedures (those with `meta.openapi`), the same context —
- * session cookie with CSRF header, or `Authorization: Bearer` — and the same errors as HTTP statuses.
+ * REST under /api/v1: the tRPC procedures that carry `meta.openapi`, with the same context —
+ * session cookie with CSRF header, or `Authorization: Bearer` — and their errors as HTTP statuses.
  */
-async function handler(req: Request): Promise<Response> {
-  const prepared = await prepareRequest(req);
-  if (prepared instanceof Response) return prepared;
-  const resHeaders = new Headers();
-  const response = await createOpenApiFetchHandler({
-    endpoint: REST_ENDPOINT,
+let handler: ((req: Request) => Promise<Response>) | undefined;
+
+function rest(req: Request): Promise<Response> {
+  handler ??= createRestHandler({
     router: appRouter,
-    req: prepared,
-    createContext: () => createTrpcContext({ headers: prepared.headers, resHeaders }),
+    createContext: (request, cookies) => createTrpcContext({ headers: request.headers, resHeaders: cookies }),
     onError: ({ error, path }) => logServerFailure(path, error),
   });
-  return finishResponse(response, resHeaders);
+  return handler(req);
 }
 
-export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };
+export { rest as GET, rest as POST, rest as PUT, rest as PATCH, rest as DELETE };
