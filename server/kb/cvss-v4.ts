@@ -24,9 +24,10 @@
  *
  * Vector syntax (specification §7, FIRST's calculator and its JSON schema agree): the prefix
  * `CVSS:4.0/`, then `Metric:Value` components separated by `/`; the 11 Base metrics are
- * mandatory; every metric at most once and in the specification's order (Base, Threat,
- * Environmental, Supplemental — `METRIC_ORDER` below); optional metrics may be left out or given as
- * X; names and values are case-sensitive. Anything else is rejected with a `CvssV4Error` saying
+ * mandatory; every metric at most once; optional metrics may be left out or given as X; names
+ * and values are case-sensitive. The specification lists metrics in one order (`METRIC_ORDER`
+ * below) and FIRST's calculator insists on it, but real advisories (GitHub's among them) interleave
+ * them; the order carries no meaning, so any order is read — as Red Hat's `cvss` library does. Anything else is rejected with a `CvssV4Error` saying
  * why. Input longer than `MAX_V4_VECTOR_LENGTH` is refused before it is split, so hostile input
  * costs no more than a bounded scan.
  */
@@ -84,7 +85,7 @@ const METRIC_ORDER: readonly (readonly [string, readonly string[]])[] = [
 const BASE_METRICS = METRIC_ORDER.slice(0, 11).map(([name]) => name);
 const THREAT_METRICS = ['E'];
 const ENVIRONMENTAL_METRICS = METRIC_ORDER.slice(12, 26).map(([name]) => name);
-const METRIC_INDEX = new Map(METRIC_ORDER.map(([name, values], index) => [name, { index, values }]));
+const METRIC_INDEX = new Map(METRIC_ORDER.map(([name, values]) => [name, { values }]));
 
 /**
  * FIRST's expert scores of the 270 MacroVectors, keyed EQ1 EQ2 EQ3 EQ4 EQ5 EQ6 (0 = most
@@ -206,8 +207,6 @@ export function parseCvssV4Vector(vector: string): Map<string, string> {
   if (vector.length > MAX_V4_VECTOR_LENGTH) throw new CvssV4Error(`the vector is ${vector.length} characters long; a CVSS v4.0 vector is at most ${MAX_V4_VECTOR_LENGTH}`);
   if (!vector.startsWith(PREFIX)) throw new CvssV4Error(`the vector does not start with "${PREFIX}"`);
   const metrics = new Map<string, string>();
-  let nextIndex = 0;
-  let previous = '';
   for (const part of vector.slice(PREFIX.length).split('/')) {
     if (part === '') throw new CvssV4Error('empty component (a doubled or trailing "/")');
     const match = /^([A-Z]{1,3}):([A-Za-z]{1,5})$/.exec(part);
@@ -216,11 +215,8 @@ export function parseCvssV4Vector(vector: string): Map<string, string> {
     const metric = METRIC_INDEX.get(name);
     if (!metric) throw new CvssV4Error(`unknown metric ${quote(name)}`);
     if (metrics.has(name)) throw new CvssV4Error(`metric ${name} appears more than once`);
-    if (metric.index < nextIndex) throw new CvssV4Error(`metric ${name} comes after ${previous}; CVSS v4.0 metrics must be in the specification's order (${METRIC_ORDER.map(([n]) => n).join('/')})`);
     if (!metric.values.includes(value)) throw new CvssV4Error(`${name}:${value} is not a valid value (${name} takes ${metric.values.join(', ')})`);
     metrics.set(name, value);
-    nextIndex = metric.index + 1;
-    previous = name;
   }
   const missing = BASE_METRICS.filter((name) => !metrics.has(name));
   if (missing.length) throw new CvssV4Error(`missing mandatory base metric${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);

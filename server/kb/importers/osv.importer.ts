@@ -27,10 +27,9 @@ import { CVE_ID, DEBIAN_RELEASES } from './importer-utils';
  * CVE id in the KB's alias list would be shown and searched as if it were real. A lower-case
  * valid CVE id is upper-cased. Other identifiers must look like ids (no spaces or markup).
  *
- * CVSS: from `severity[]` and `affected[].severity[]` (Bitnami scores per package). v3.x and
- * v2 base scores are computed (server/kb/cvss.ts). OSV states no numeric score, and v4.0 scores
- * are not computed, so v4.0 vectors are left out (KbCvss.baseScore is required); this is
- * silent, not a problem: the record is fine, we just cannot score it. GHSA/Bitnami
+ * CVSS: from `severity[]` and `affected[].severity[]` (Bitnami scores per package). OSV states
+ * no numeric score: v2, v3.x and v4.0 base scores are computed from the vectors
+ * (server/kb/cvss.ts). GHSA/Bitnami
  * `database_specific.severity` (a word, no vector) has no place in KbContribution and is not kept.
  *
  * Affected packages: GIT ranges are skipped (commits are not versions); an affected entry
@@ -281,8 +280,6 @@ function convertSeverities(entries: Json[], report: Report): KbCvss[] {
     const type = typeof entry.type === 'string' ? entry.type.trim() : '';
     if (!/^CVSS_V[234]$/.test(type)) continue; // e.g. "Ubuntu" priority words: not CVSS
     const vector = typeof entry.score === 'string' ? entry.score.trim() : '';
-    // v4.0 vectors are left out without a problem report (see top of file).
-    if (vector.startsWith('CVSS:4.0/')) continue;
     const result = cvssFromVector(vector);
     if (!result.entry) {
       report(`${type} "${vector.slice(0, 120)}": ${result.reason}; ignored`);

@@ -99,6 +99,13 @@ describe('cvssV4BaseScore: worked examples', () => {
     expect(cvssV4BaseScore(`${base}/MAV:N/MVC:H`)).toBe(score);
   });
 
+  it('reads metrics in any order, as real advisories write them', () => {
+    const inOrder = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+    const interleaved = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/SC:N/VI:H/SI:N/VA:H/SA:N';
+    expect(cvssV4BaseScore(interleaved)).toBe(cvssV4BaseScore(inOrder));
+    expect(cvssV4BaseScore(`CVSS:4.0/E:U/SA:N/SI:N/SC:N/VA:H/VI:H/VC:H/UI:N/PR:L/AT:N/AC:L/AV:N`)).toBe(cvssV4BaseScore(`${inOrder}/E:U`));
+  });
+
   it('Threat and Environmental metrics do change it', () => {
     const base = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
     expect(cvssV4BaseScore(base)).toBe(9.3);
@@ -136,10 +143,6 @@ describe('cvssV4BaseScore: vectors that are not valid CVSS v4.0', () => {
     ['lower-case names', 'cvss:4.0/av:n/ac:l/at:n/pr:n/ui:n/vc:h/vi:h/va:h/sc:n/si:n/sa:n', /does not start with/],
     ['duplicate metric', 'CVSS:4.0/AV:N/AV:L/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', /metric AV appears more than once/],
     ['duplicate with the same value', `${BASE}/E:A/E:A`, /metric E appears more than once/],
-    // The specification's order is required, as FIRST's calculator and JSON schema require it.
-    ['out of order (base)', 'CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', /metric AV comes after AC/],
-    ['out of order (impact interleaved)', 'CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/SC:N/VI:H/SI:N/VA:H/SA:N', /metric VI comes after SC/],
-    ['out of order (supplemental before environmental)', `${BASE}/S:N/CR:H`, /metric CR comes after S/],
     ['trailing slash', `${BASE}/`, /empty component/],
     ['doubled slash', 'CVSS:4.0/AV:N//AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', /empty component/],
     ['no value', `${BASE}/E:`, /malformed component "E:"/],

@@ -232,7 +232,7 @@ describe('OSV fixtures: specific records', () => {
     expect(contributions[0]!.affected).toEqual([{ ecosystem: 'crates.io', package: 'fltk', status: 'fixed', fixedVersion: '0.15.3', ranges: [{ introduced: '0.0.0-0', fixed: '0.15.3' }], advisory: 'RUSTSEC-2021-0038' }]);
   });
 
-  it('Bitnami: per-package CVSS v3 is computed; v4-only records carry no CVSS entry', async () => {
+  it('Bitnami: per-package CVSS v3 and v4.0 scores are computed', async () => {
     const activemq = (await parseFixture('bitnami', 'data', 'activemq', 'BIT-activemq-2026-33227.json')).contributions[0]!;
     expect(activemq.cvss).toEqual([{ version: '3.1', vector: 'CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:L/I:N/A:N', baseScore: 4.3, severity: 'MEDIUM' }]);
     // Two fixed events: no single fixedVersion.
@@ -242,7 +242,7 @@ describe('OSV fixtures: specific records', () => {
     const minio = await parseFixture('bitnami', 'data', 'minio', 'BIT-minio-2024-55949.json');
     expect(minio.problems).toEqual([]);
     expect(minio.contributions[0]).toMatchObject({ key: 'CVE-2024-55949' });
-    expect(minio.contributions[0]!.cvss).toBeUndefined();
+    expect(minio.contributions[0]!.cvss).toEqual([expect.objectContaining({ version: '4.0', baseScore: 9.3, severity: 'CRITICAL' })]);
   });
 
   it('Alpine OSV (ALPINE-CVE-2023-46850): CVE from `upstream`, one entry per Alpine release', async () => {
@@ -458,7 +458,10 @@ describe('hostile and malformed input', () => {
       published: 'yesterday',
     };
     const [c] = osvRecordToContributions(record, 'f.json', (p) => problems.push(p));
-    expect(c!.cvss).toEqual([{ version: '3.1', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', baseScore: 9.8, severity: 'CRITICAL' }]);
+    expect(c!.cvss).toEqual([
+      { version: '3.1', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', baseScore: 9.8, severity: 'CRITICAL' },
+      { version: '4.0', vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', baseScore: 9.3, severity: 'CRITICAL' },
+    ]);
     expect(c!.references).toEqual([{ url: 'https://example.org/ok', tags: ['WEB'] }]);
     expect(c!.published).toBeUndefined();
     expect(c!.affected).toEqual([
