@@ -302,6 +302,31 @@ describe('the role matrix', () => {
   });
 });
 
+describe('sessions inside the unit', () => {
+  it('sessions:manage lists and ends the sessions of a user in the unit; others cannot even see them', async () => {
+    const [analyst, manager, adminA] = actors;
+    const listed = await adminA!.caller.sessions.list({ userId: a.analystId });
+    expect(listed.items).toHaveLength(1);
+    expect(listed.items[0]).toMatchObject({ current: false, authMethod: 'password' });
+    expect(await outcome(() => manager!.caller.sessions.list({ userId: a.analystId }))).toBe('NOT_FOUND');
+    expect(await outcome(() => analyst!.caller.sessions.end({ id: adminA!.principal.sessionId! }))).toBe('NOT_FOUND');
+
+    await adminA!.caller.sessions.end({ id: listed.items[0]!.id });
+    expect(await SessionModel.countDocuments({ userId: a.analystId })).toBe(0);
+    const ended = await AuditEntryModel.findOne({ action: 'session.end', 'target.id': listed.items[0]!.id }).lean();
+    expect(ended).toMatchObject({ outcome: 'success', businessUnitId: unit.A, actor: { email: 'admin.a@vigil.test' } });
+  });
+
+  it('"end my other sessions" keeps the current one and is audited', async () => {
+    const adminA = actors[2]!;
+    const second = await signIn('admin.a@vigil.test');
+    expect(await adminA.caller.sessions.endOthers()).toEqual({ ended: 1 });
+    expect(await SessionModel.exists({ _id: second.sessionId })).toBeNull();
+    expect((await adminA.caller.sessions.list()).items.map((s) => s.current)).toEqual([true]);
+    expect(await AuditEntryModel.findOne({ action: 'session.end_others' }).lean()).toMatchObject({ details: { ended: 1 }, businessUnitId: unit.A });
+  });
+});
+
 describe('the raw database', () => {
   it('holds no password, session token, API token or credential secret in clear', async () => {
     const dump = await rawDump(uri);
