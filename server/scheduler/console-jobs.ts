@@ -3,6 +3,7 @@ import { trustedKeys } from '../kb/kb-signing-keys';
 import type { Runtime } from '../runtime/runtime';
 import { removeExpiredSessions } from '../services/auth/remove-expired-sessions';
 import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/kb/run-recorded-kb-sync';
+import { removeExpiredSsoTransactions } from '../services/sso/remove-expired-sso-transactions';
 import { startScheduler, type Scheduler } from './scheduler';
 
 const HOUR_MS = 3_600_000;
@@ -20,6 +21,13 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         schedule: '*/10 * * * *',
         maxRunMs: HOUR_MS,
         run: () => removeExpiredSessions(),
+      },
+      {
+        // Single-sign-on logins started but never completed (state, nonce, PKCE verifier).
+        name: 'sso-transaction-cleanup',
+        schedule: '*/10 * * * *',
+        maxRunMs: HOUR_MS,
+        run: () => removeExpiredSsoTransactions(),
       },
       {
         name: KB_SYNC_JOB,

@@ -6,6 +6,7 @@ import { auditRouter } from './routers/audit/audit.router';
 import { credentialsRouter } from './routers/credentials/credentials.router';
 import { rolesRouter } from './routers/roles/roles.router';
 import { sessionsRouter } from './routers/sessions/sessions.router';
+import { ssoRouter } from './routers/sso/sso.router';
 import { tokensRouter } from './routers/tokens/tokens.router';
 import { unitsRouter } from './routers/units/units.router';
 import { usersRouter } from './routers/users/users.router';
@@ -13,7 +14,7 @@ import { mfaRouter } from './routers/mfa/mfa.router';
 import { accountRouter } from './routers/account/account.router';
 import { settingsRouter } from './routers/settings/settings.router';
 
-export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter });
+export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter });
 
 export type AppRouter = typeof appRouter;
 
