@@ -5,6 +5,7 @@ import { registerAdminCommands } from './commands/admin.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerCredentialCommands } from './commands/credentials.command';
 import { registerDbCommands } from './commands/db.command';
+import { registerDetectCommands } from './commands/detect.command';
 import { registerInventoryCommands } from './commands/inventory.command';
 import { registerKbCommands } from './commands/kb.command';
 import { registerStartCommand } from './commands/start.command';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerKbCommands(program);
   registerAuditCommands(program);
   registerInventoryCommands(program);
+  registerDetectCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
