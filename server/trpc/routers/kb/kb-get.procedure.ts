@@ -101,6 +101,7 @@ export const kbVulnerabilityOutput = z.object({
 });
 
 export const kbGet = permittedProcedure('kb:read')
+  .meta({ openapi: { method: 'GET', path: '/kb/vulnerabilities/{id}', tags: ['kb'], protect: true, summary: 'One KB record by CVE, Vigil or advisory id' } })
   .input(kbGetInput)
   .output(kbVulnerabilityOutput)
   .query(({ input }) => getKbVulnerability({ id: input.id }));

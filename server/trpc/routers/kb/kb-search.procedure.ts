@@ -66,6 +66,8 @@ export const kbSearchOutput = z.object({
 });
 
 export const kbSearch = permittedProcedure('kb:read')
+  // POST: the filters are structured (arrays, ranges); a JSON body carries them without query-string coercion.
+  .meta({ openapi: { method: 'POST', path: '/kb/search', tags: ['kb'], protect: true, summary: 'Search the KnowledgeBase (server-side filters, sort and paging)' } })
   .input(kbSearchInput)
   .output(kbSearchOutput)
   .query(({ input }) => searchKb(input));

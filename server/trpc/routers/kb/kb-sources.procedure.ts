@@ -22,4 +22,7 @@ export const kbSourcesOutput = z.object({
   sources: z.array(kbSourceOutput),
 });
 
-export const kbSources = permittedProcedure('kb:read').output(kbSourcesOutput).query(() => getKbStats());
+export const kbSources = permittedProcedure('kb:read')
+  .meta({ openapi: { method: 'GET', path: '/kb/sources', tags: ['kb'], protect: true, summary: 'Per-source record counts, freshness and last sync' } })
+  .input(z.void())
+  .output(kbSourcesOutput).query(() => getKbStats());

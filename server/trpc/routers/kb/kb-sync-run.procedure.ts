@@ -43,6 +43,7 @@ export function toKbSyncRunOutput(run: KbSyncRunView): KbSyncRunOutput {
 
 /** Progress of one KB sync run, or of the latest one. */
 export const kbSyncRun = permittedProcedure('kb:read')
+  .meta({ openapi: { method: 'GET', path: '/kb/sync-runs/latest', tags: ['kb'], protect: true, summary: 'Progress of a KB sync run (runId) or of the latest one' } })
   .input(z.object({ runId: z.string().uuid().optional() }))
   .output(kbSyncRunOutput.nullable())
   .query(async ({ input }) => {

@@ -20,5 +20,7 @@ export const systemStatusOutput = z.object({
 });
 
 export const systemStatus = permittedProcedure('system:read')
+  .meta({ openapi: { method: 'GET', path: '/system/status', tags: ['system'], protect: true, summary: 'Version, uptime, database and encryption status' } })
+  .input(z.void())
   .output(systemStatusOutput)
   .query(({ ctx }) => getSystemStatus({ runtime: ctx.runtime }));
