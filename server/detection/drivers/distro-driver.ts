@@ -1,7 +1,7 @@
 import { isAppError } from '../../errors/app-error';
 import type { InventoryOs, InventoryPackage } from '../../inventory/inventory.schema';
 import type { KbEcosystem, KbSourceId } from '../../kb/kb-types';
-import type { AffectedEntry, DetectionContext, DetectionDriver, DetectionRecord, DetectionSubject, Verdict } from '../detection-types';
+import type { AffectedEntry, DetectionContext, DetectionDriver, DetectionSubject, Verdict } from '../detection-types';
 import { versionComparerFor, type VersionScheme } from '../versions/version-schemes';
 import type { VersionComparer } from '../versions/version-common';
 import { describeRange, isInRange } from './range-match';
