@@ -113,6 +113,8 @@ export async function importKbFiles(options: {
     options.onFile?.(entry);
   }
   report.merge = await mergePendingContributions();
+  // Detection: stored inventories touched by changed records are re-evaluated (README "Detection — re-evaluation").
+  await (await import('../detection/reevaluate-inventories')).reevaluateAfterKbChange(report.merge.changedKeys);
   for (const [source, files] of touched) await refreshSourceStatus(source, files, report);
   return report;
 }
