@@ -48,8 +48,8 @@ function entryMatches(entry: AffectedEntry, host: CpeParts): { range: string; fi
   const wanted = entry.cpe ? partsOf(entry.cpe) : null;
   if (!wanted || wanted.vendorProduct !== host.vendorProduct) return null;
   const ranges = entry.ranges ?? [];
-  const exact = ranges.length === 1 && ranges[0]!.introduced !== undefined && ranges[0]!.introduced === ranges[0]!.lastAffected && !isAny(wanted.version);
-  if (exact) {
+  // A CPE naming one version (the importer adds the range [v, v] for it): that version, and its update unless `*`.
+  if (!isAny(wanted.version)) {
     if (compareGenericVersions(host.version, wanted.version) !== 0) return null;
     if (!isAny(wanted.update) && wanted.update.toLowerCase() !== host.update.toLowerCase()) return null;
     return { range: `= ${wanted.version}${isAny(wanted.update) ? '' : ` ${wanted.update}`}`, fixed: null };
