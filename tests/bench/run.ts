@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<void>> = {
   'kb-import': async () => (await import('./kb-import.bench')).run(),
+  detect: async () => (await import('./detect.bench')).run(),
 };
 
 async function main() {
