@@ -1,8 +1,5 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import packageJson from '../package.json';
-import { Sidebar } from './_components/sidebar';
-import { TopBar } from './_components/top-bar';
 import { Providers } from './_trpc/providers';
 import './globals.css';
 
@@ -18,21 +15,12 @@ export const viewport: Viewport = {
   themeColor: '#0e1621',
 };
 
+/** The document; the console's shell (sidebar, top bar) is `(console)/layout.tsx`, the sign-in page has none. */
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <Providers>
-          <div className="shell">
-            <Sidebar version={packageJson.version} />
-            <div className="workspace">
-              <TopBar />
-              <main className="content" id="content">
-                {children}
-              </main>
-            </div>
-          </div>
-        </Providers>
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

@@ -10,6 +10,7 @@ const PATHS: Record<NavIconName, string> = {
   compliance: 'M12 3l7.5 3v5.5c0 4.6-3.1 8-7.5 9.5-4.4-1.5-7.5-4.9-7.5-9.5V6zM8.5 12l2.5 2.5 4.5-5',
   reports: 'M6 3.5h8l4 4v13H6zM14 3.5v4h4M9 12h6M9 15.5h6M9 8.5h2',
   scanners: 'M12 13.5v7M9 20.5h6M8.5 10a3.5 3.5 0 0 1 7 0M5.5 10a6.5 6.5 0 0 1 13 0M12 10h.01',
+  audit: 'M9 3.5h6v3H9zM7.5 5H5v15.5h14V5h-2.5M8.5 11h7M8.5 14.5h7M8.5 18h4',
   settings: 'M4 6.5h10M18 6.5h2M4 12h3M11 12h9M4 17.5h11M19 17.5h1M16 4.5v4M9 10v4M17 15.5v4',
 };
 

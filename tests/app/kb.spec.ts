@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
 import { startConsole, type RunningConsole } from '../helpers/console';
+import { createAccount, signIn } from '../helpers/sign-in';
 import { dropDatabase, testDatabaseUri } from '../helpers/test-db';
 import { KB_SEED, seedKbAt, seedKbSourcesAt } from '../server/services/kb/kb-seed';
 
@@ -40,8 +41,7 @@ describe('console KnowledgeBase', () => {
       // The not-found page answers 404 on purpose; the browser logs that as a failed resource.
       if (message.type() === 'error' && !/status of 404/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
     });
-    const response = await page.goto(`${consoleServer.url}/`, { waitUntil: 'load', timeout: TIMEOUT });
-    expect(response?.status()).toBe(200);
+    await signIn(page, consoleServer.url, await createAccount(consoleServer, { mongodbUri: uri }));
   }, 3 * TIMEOUT);
 
   afterAll(async () => {

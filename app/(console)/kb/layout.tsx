@@ -4,7 +4,7 @@ import './kb.css';
 
 export default function KbLayout({ children }: { children: ReactNode }) {
   return (
-    <div className="kb" data-testid="kb">
+    <div className="ui-page kb" data-testid="kb">
       <KbTabs />
       {children}
     </div>

@@ -1,10 +1,7 @@
 import type { Metadata } from 'next';
-import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { createTrpcContext } from '../../../server/trpc/context';
-import { createServerCaller } from '../../../server/trpc/root';
-import { appCodeOf, describeKbError } from '../_components/describe-error';
+import { describePageError, errorCodeOf, isSignedOut, redirectToLogin, requireSignedIn, serverCaller } from '../../../_lib/server-caller';
 import { KbDetailView } from '../_components/kb-detail';
 import type { KbDetail, KbError } from '../_components/kb-types';
 
@@ -23,15 +20,16 @@ function decodeId(raw: string): string {
 /** One database read per request, shared by the metadata and the page. */
 const load = cache(async (rawId: string): Promise<Loaded> => {
   const id = decodeId(rawId).trim();
+  await requireSignedIn();
   try {
-    const caller = createServerCaller(await createTrpcContext({ headers: await headers() }));
-    return { record: await caller.kb.get({ id }) };
+    return { record: await (await serverCaller()).kb.get({ id }) };
   } catch (cause) {
-    const code = appCodeOf(cause);
+    if (isSignedOut(cause)) return redirectToLogin();
+    const code = errorCodeOf(cause);
     // A malformed id names nothing, like an unknown one.
     if (code === 'NOT_FOUND' || code === 'BAD_REQUEST') return { missing: true };
     if (code === 'CONFLICT') return { ambiguous: id };
-    return { error: describeKbError(cause, 'vulnerability') };
+    return { error: describePageError(cause, 'kb vulnerability') };
   }
 });
 

@@ -73,7 +73,7 @@ function Versions({ entry }: { entry: KbAffected }) {
               .map((bound, i) => (
                 <Fragment key={i}>
                   {i > 0 ? ', ' : null}
-                  <span className="kb-nowrap">{bound}</span>
+                  <span className="ui-nowrap">{bound}</span>
                 </Fragment>
               ))}
           </li>
@@ -85,22 +85,22 @@ function Versions({ entry }: { entry: KbAffected }) {
     const shown = entry.versions.slice(0, 6).join(', ');
     return <span title={entry.versions.join(', ')}>{entry.versions.length > 6 ? `${shown} … (${entry.versions.length} versions)` : shown}</span>;
   }
-  if (entry.status === 'fixed' && entry.fixedVersion) return <span className="kb-muted">&lt; {entry.fixedVersion}</span>;
-  return <span className="kb-muted">—</span>;
+  if (entry.status === 'fixed' && entry.fixedVersion) return <span className="ui-muted">&lt; {entry.fixedVersion}</span>;
+  return <span className="ui-muted">—</span>;
 }
 
 function FixedIn({ entry }: { entry: KbAffected }) {
-  if (entry.status === 'not-affected') return <span className="kb-muted">—</span>;
+  if (entry.status === 'not-affected') return <span className="ui-muted">—</span>;
   const fixed = entry.fixedVersion ? [entry.fixedVersion] : (entry.ranges ?? []).map((range) => range.fixed).filter((v): v is string => Boolean(v));
-  if (fixed.length > 0) return <span className="kb-mono kb-fixed">{[...new Set(fixed)].join(', ')}</span>;
+  if (fixed.length > 0) return <span className="ui-mono kb-fixed">{[...new Set(fixed)].join(', ')}</span>;
   // NVD configurations say which versions are vulnerable, not whether a fix exists.
   if (entry.status === 'unfixed' && entry.ecosystem !== 'cpe') return <span className="kb-nofix">no fix yet</span>;
-  return <span className="kb-muted">—</span>;
+  return <span className="ui-muted">—</span>;
 }
 
 export function AffectedPackages({ affected }: { affected: KbAffected[] }) {
   const groups = groupAffected(affected);
-  if (groups.length === 0) return <p className="kb-muted kb-pad">No affected packages or products are known.</p>;
+  if (groups.length === 0) return <p className="ui-muted kb-pad">No affected packages or products are known.</p>;
   return (
     <div className="kb-affected" data-testid="kb-affected">
       {groups.map((group) => (
@@ -110,7 +110,7 @@ export function AffectedPackages({ affected }: { affected: KbAffected[] }) {
             <span className="kb-affected-detail">{group.detail}</span>
             <span className="kb-affected-count">{group.entries.length}</span>
           </h4>
-          <table className="kb-table kb-table-compact">
+          <table className="ui-table kb-table kb-table-compact">
             <colgroup>
               <col className="kb-c-package" />
               <col className="kb-c-status" />
@@ -133,13 +133,13 @@ export function AffectedPackages({ affected }: { affected: KbAffected[] }) {
               {group.entries.map((entry, index) => (
                 <tr key={`${entry.source}:${entry.package}:${index}`} data-testid="kb-affected-row">
                   <td>
-                    <span className="kb-mono kb-package">{entry.package}</span>
+                    <span className="ui-mono kb-package">{entry.package}</span>
                     {entry.sourcePackage ? (
                       <span className="kb-tag" title="A source package: binary packages built from it are affected">
                         source
                       </span>
                     ) : null}
-                    {entry.cpe ? <span className="kb-cpe kb-mono">{entry.cpe}</span> : null}
+                    {entry.cpe ? <span className="kb-cpe ui-mono">{entry.cpe}</span> : null}
                   </td>
                   <td>
                     {entry.ecosystem === 'cpe' ? (
@@ -149,13 +149,13 @@ export function AffectedPackages({ affected }: { affected: KbAffected[] }) {
                       <StatusTag status={entry.status} />
                     )}
                   </td>
-                  <td className="kb-mono">
+                  <td className="ui-mono">
                     <Versions entry={entry} />
                   </td>
                   <td>
                     <FixedIn entry={entry} />
                   </td>
-                  <td className="kb-mono">{entry.advisory ?? <span className="kb-muted">—</span>}</td>
+                  <td className="ui-mono">{entry.advisory ?? <span className="ui-muted">—</span>}</td>
                   <td>
                     <SourceTag source={entry.source} />
                   </td>

@@ -46,7 +46,7 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
 }
 
 function CvssList({ record }: { record: KbDetail }) {
-  if (record.cvss.length === 0) return <p className="kb-muted kb-pad">No CVSS score has been published.</p>;
+  if (record.cvss.length === 0) return <p className="ui-muted kb-pad">No CVSS score has been published.</p>;
   const shownIndex = record.cvss.findIndex(
     (entry) => entry.vector === record.cvssVector && entry.baseScore === record.cvssScore && (!record.fieldSources.cvss || entry.source === record.fieldSources.cvss),
   );
@@ -68,8 +68,8 @@ function CvssList({ record }: { record: KbDetail }) {
           </div>
           <code className="kb-vector">{entry.vector}</code>
           <div className="kb-scorer">
-            Scored by {entry.scoredBy ?? <span className="kb-muted">unknown</span>}
-            {entry.type ? <span className="kb-muted"> · {entry.type}</span> : null}
+            Scored by {entry.scoredBy ?? <span className="ui-muted">unknown</span>}
+            {entry.type ? <span className="ui-muted"> · {entry.type}</span> : null}
           </div>
         </li>
       ))}
@@ -78,7 +78,7 @@ function CvssList({ record }: { record: KbDetail }) {
 }
 
 function Epss({ epss }: { epss: KbDetail['epss'] }) {
-  if (!epss) return <p className="kb-muted kb-pad">No EPSS score.</p>;
+  if (!epss) return <p className="ui-muted kb-pad">No EPSS score.</p>;
   return (
     <div className="kb-pad">
       <div className="kb-big" data-testid="kb-epss-score">
@@ -105,7 +105,7 @@ function Epss({ epss }: { epss: KbDetail['epss'] }) {
 }
 
 function Kev({ kev }: { kev: KbDetail['kev'] }) {
-  if (!kev) return <p className="kb-muted kb-pad">Not in the CISA Known Exploited Vulnerabilities catalog.</p>;
+  if (!kev) return <p className="ui-muted kb-pad">Not in the CISA Known Exploited Vulnerabilities catalog.</p>;
   const ransomware = /^known$/i.test(kev.knownRansomwareCampaignUse);
   return (
     <div className="kb-pad kb-kev-block">
@@ -139,7 +139,7 @@ function Provenance({ record }: { record: KbDetail }) {
   const otherDescriptions = record.alternatives.description.filter((alt) => alt.value !== record.description);
   return (
     <div className="kb-pad">
-      <table className="kb-table kb-table-compact" data-testid="kb-provenance">
+      <table className="ui-table kb-table kb-table-compact" data-testid="kb-provenance">
         <thead>
           <tr>
             <th scope="col">Field</th>
@@ -152,7 +152,7 @@ function Provenance({ record }: { record: KbDetail }) {
             return (
               <tr key={field} data-field={field}>
                 <td>{FIELD_LABEL[field]}</td>
-                <td>{source ? <SourceTag source={source} /> : <span className="kb-muted">—</span>}</td>
+                <td>{source ? <SourceTag source={source} /> : <span className="ui-muted">—</span>}</td>
               </tr>
             );
           })}
@@ -185,7 +185,7 @@ function Provenance({ record }: { record: KbDetail }) {
           </ul>
         </details>
       ) : null}
-      <p className="kb-muted kb-small">
+      <p className="ui-muted ui-small">
         Contributing sources: {record.sources.map(sourceLabel).join(', ') || '—'}. Where sources disagree, the precedence of the KB merge picks the value
         shown; the others are kept above.
       </p>
@@ -224,7 +224,7 @@ export function KbDetailView({ record }: { record: KbDetail }) {
           {record.kevListed ? <KevBadge ransomware={/^known$/i.test(record.kev?.knownRansomwareCampaignUse ?? '')} title="In the CISA KEV catalog" /> : null}
         </div>
         <p className="kb-detail-title" data-testid="kb-detail-title">
-          {record.title || <span className="kb-muted">No title</span>}
+          {record.title || <span className="ui-muted">No title</span>}
         </p>
         <dl className="kb-detail-meta">
           <Fact label="Published" testId="kb-detail-published">
@@ -235,7 +235,7 @@ export function KbDetailView({ record }: { record: KbDetail }) {
           <Fact label="CVSS" testId="kb-detail-cvss">
             {record.cvssScore !== null ? (
               <>
-                {formatScore(record.cvssScore)} <span className="kb-muted">v{record.cvssVersion}</span>
+                {formatScore(record.cvssScore)} <span className="ui-muted">v{record.cvssVersion}</span>
               </>
             ) : (
               '—'
@@ -257,7 +257,7 @@ export function KbDetailView({ record }: { record: KbDetail }) {
               ))}
             </ul>
           ) : (
-            <span className="kb-muted">none</span>
+            <span className="ui-muted">none</span>
           )}
         </div>
       </header>
@@ -271,7 +271,7 @@ export function KbDetailView({ record }: { record: KbDetail }) {
             actions={record.fieldSources.description ? <SourceTag source={record.fieldSources.description} /> : undefined}
           >
             <p className="kb-prose kb-pad" data-testid="kb-description-text">
-              {record.description || <span className="kb-muted">No description.</span>}
+              {record.description || <span className="ui-muted">No description.</span>}
             </p>
           </Card>
 
@@ -279,12 +279,12 @@ export function KbDetailView({ record }: { record: KbDetail }) {
             title="Affected packages and products"
             id="kb-affected-title"
             testId="kb-affected-card"
-            actions={<span className="kb-muted kb-small">{record.affected.length} statements</span>}
+            actions={<span className="ui-muted ui-small">{record.affected.length} statements</span>}
           >
             <AffectedPackages affected={record.affected} />
           </Card>
 
-          <Card title="References" id="kb-references" testId="kb-references" actions={<span className="kb-muted kb-small">{record.references.length}</span>}>
+          <Card title="References" id="kb-references" testId="kb-references" actions={<span className="ui-muted ui-small">{record.references.length}</span>}>
             {record.references.length > 0 ? (
               <ul className="kb-references">
                 {record.references.map((reference) => (
@@ -294,7 +294,7 @@ export function KbDetailView({ record }: { record: KbDetail }) {
                         {reference.url}
                       </a>
                     ) : (
-                      <span className="kb-mono">{reference.url}</span>
+                      <span className="ui-mono">{reference.url}</span>
                     )}
                     {reference.tags?.map((tag) => (
                       <span key={tag} className="kb-tag">
@@ -305,7 +305,7 @@ export function KbDetailView({ record }: { record: KbDetail }) {
                 ))}
               </ul>
             ) : (
-              <p className="kb-muted kb-pad">No references.</p>
+              <p className="ui-muted kb-pad">No references.</p>
             )}
           </Card>
         </div>
@@ -344,7 +344,7 @@ export function KbDetailView({ record }: { record: KbDetail }) {
                 })}
               </ul>
             ) : (
-              <p className="kb-muted kb-pad">No CWE assigned.</p>
+              <p className="ui-muted kb-pad">No CWE assigned.</p>
             )}
           </Card>
           <Card title="Provenance" id="kb-provenance-title" testId="kb-provenance-card">

@@ -3,8 +3,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useRef, type FormEvent, type ReactNode, type RefObject } from 'react';
-import { useTRPC } from '../../_trpc/client';
+import { useEffect, useMemo, useRef, type FormEvent, type RefObject } from 'react';
+import { Pager, SortHeader } from '../../../_components/ui/table';
+import { useTRPC } from '../../../_trpc/client';
 import { KevBadge, SeverityChip } from './kb-badges';
 import { ECOSYSTEMS, ECOSYSTEM_LABEL, SEVERITIES, SEVERITY_LABEL, formatCount, formatDay, formatEpss, formatPercentile, kbHref } from './kb-format';
 import {
@@ -110,7 +111,7 @@ function FilterForm({ state, focusRef }: { state: KbSearchState; focusRef: RefOb
           </select>
         </div>
         <div className="kb-filter-actions">
-          <button id="kb-submit" type="submit" className="button kb-button-primary" data-testid="kb-search-submit">
+          <button id="kb-submit" type="submit" className="button ui-primary" data-testid="kb-search-submit">
             Search
           </button>
           <button
@@ -207,15 +208,6 @@ const COLUMNS: { id: string; label: string; sort?: KbSort; className?: string }[
   { id: 'published', label: 'Published', sort: 'published', className: 'kb-col-date' },
 ];
 
-function SortIcon({ direction }: { direction: 'asc' | 'desc' | null }) {
-  return (
-    <svg className="kb-sort-icon" viewBox="0 0 10 12" width="8" height="10" aria-hidden="true" focusable="false">
-      <path d="M5 1 9 5H1z" className={direction === 'asc' ? 'is-on' : ''} />
-      <path d="M5 11 1 7h8z" className={direction === 'desc' ? 'is-on' : ''} />
-    </svg>
-  );
-}
-
 function HeaderCell({ column, state }: { column: (typeof COLUMNS)[number]; state: KbSearchState }) {
   if (!column.sort) {
     return (
@@ -224,27 +216,21 @@ function HeaderCell({ column, state }: { column: (typeof COLUMNS)[number]; state
       </th>
     );
   }
-  const sort = column.sort;
-  const active = state.sort === sort;
-  const next = active ? (state.dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIRECTION[sort];
   return (
-    <th scope="col" className={column.className} aria-sort={active ? (state.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button
-        type="button"
-        className={active ? 'kb-sort is-active' : 'kb-sort'}
-        onClick={() => navigate({ ...state, sort, dir: next, page: 1 })}
-        title={`Sort by ${column.label} (${next === 'asc' ? 'ascending' : 'descending'})`}
-        data-testid={`kb-sort-${sort}`}
-      >
-        {column.label}
-        <SortIcon direction={active ? state.dir : null} />
-      </button>
-    </th>
+    <SortHeader
+      label={column.label}
+      sort={column.sort}
+      current={{ by: state.sort, dir: state.dir }}
+      defaultDir={DEFAULT_DIRECTION[column.sort]}
+      onSort={({ by, dir }) => navigate({ ...state, sort: by, dir, page: 1 })}
+      className={column.className}
+      testIdPrefix="kb"
+    />
   );
 }
 
 function EpssCell({ item }: { item: KbListItem }) {
-  if (item.epssScore === null) return <span className="kb-muted">—</span>;
+  if (item.epssScore === null) return <span className="ui-muted">—</span>;
   const width = Math.max(2, Math.round(item.epssScore * 100));
   return (
     <span className="kb-epss" title={`EPSS ${formatEpss(item.epssScore)} probability of exploitation in the next 30 days, ${formatPercentile(item.epssPercentile)} percentile`}>
@@ -263,7 +249,7 @@ function ResultRow({ item }: { item: KbListItem }) {
   return (
     <tr className={item.rejected ? 'is-rejected' : undefined} data-testid="kb-row" data-id={item.id}>
       <td className="kb-col-vgl">
-        <Link href={href} prefetch={false} className="kb-mono" data-testid="kb-row-vgl">
+        <Link href={href} prefetch={false} className="ui-mono" data-testid="kb-row-vgl">
           {item.vglId}
         </Link>
       </td>
@@ -281,7 +267,7 @@ function ResultRow({ item }: { item: KbListItem }) {
       <td className="kb-col-title">
         <span className="kb-title" title={item.title}>
           {item.rejected ? <span className="kb-rejected-tag">Rejected</span> : null}
-          {item.title || <span className="kb-muted">No title</span>}
+          {item.title || <span className="ui-muted">No title</span>}
         </span>
       </td>
       <td className="kb-col-sev">
@@ -298,66 +284,13 @@ function ResultRow({ item }: { item: KbListItem }) {
             {item.kevDueDate ? <span className="kb-kev-due">due {item.kevDueDate}</span> : null}
           </span>
         ) : (
-          <span className="kb-muted" aria-label="Not in KEV">
+          <span className="ui-muted" aria-label="Not in KEV">
             —
           </span>
         )}
       </td>
-      <td className="kb-col-date kb-mono">{formatDay(item.published)}</td>
+      <td className="kb-col-date ui-mono">{formatDay(item.published)}</td>
     </tr>
-  );
-}
-
-function PageButton({ label, children, page, state, disabled, testId }: { label: string; children: ReactNode; page: number; state: KbSearchState; disabled: boolean; testId: string }) {
-  return (
-    <button type="button" className="button kb-page-button" aria-label={label} title={label} disabled={disabled} onClick={() => navigate({ ...state, page })} data-testid={testId}>
-      {children}
-    </button>
-  );
-}
-
-function Pager({ state, total }: { state: KbSearchState; total: number }) {
-  const pages = Math.max(1, Math.ceil(total / state.size));
-  const first = total === 0 ? 0 : (state.page - 1) * state.size + 1;
-  const last = Math.min(total, state.page * state.size);
-  return (
-    <div className="kb-pager" data-testid="kb-pager">
-      <span className="kb-pager-range" data-testid="kb-range" aria-live="polite">
-        {first > total ? `Page ${state.page} is past the last result` : `${formatCount(first)}–${formatCount(last)} of ${formatCount(total)}`}
-      </span>
-      <label className="kb-page-size">
-        Rows
-        <select
-          value={state.size}
-          onChange={(event) => navigate({ ...state, size: Number(event.currentTarget.value), page: 1 })}
-          aria-label="Rows per page"
-          data-testid="kb-page-size"
-        >
-          {PAGE_SIZES.map((size) => (
-            <option key={size} value={size}>
-              {size}
-            </option>
-          ))}
-        </select>
-      </label>
-      <nav className="kb-page-nav" aria-label="Pages">
-        <PageButton label="First page" page={1} state={state} disabled={state.page <= 1} testId="kb-page-first">
-          «
-        </PageButton>
-        <PageButton label="Previous page" page={Math.min(state.page - 1, pages)} state={state} disabled={state.page <= 1} testId="kb-page-prev">
-          ‹ Prev
-        </PageButton>
-        <span className="kb-page-of" data-testid="kb-page-of">
-          Page {formatCount(state.page)} of {formatCount(pages)}
-        </span>
-        <PageButton label="Next page" page={state.page + 1} state={state} disabled={state.page >= pages} testId="kb-page-next">
-          Next ›
-        </PageButton>
-        <PageButton label="Last page" page={pages} state={state} disabled={state.page >= pages} testId="kb-page-last">
-          »
-        </PageButton>
-      </nav>
-    </div>
   );
 }
 
@@ -399,8 +332,8 @@ export function KbSearch(props: { initialState: KbSearchState; initialData: KbSe
       {/* Remounts when the URL changes (Back, Reset, a shared link), so the form shows the state it filters by. */}
       <FilterForm key={stateKey} state={state} focusRef={focusRef} />
 
-      <section className="card kb-results" aria-labelledby="kb-results-title" aria-busy={query.isFetching} data-testid="kb-results">
-        <header className="kb-results-header">
+      <section className="card ui-card kb-results" aria-labelledby="kb-results-title" aria-busy={query.isFetching} data-testid="kb-results">
+        <header className="ui-card-header">
           <h2 id="kb-results-title">
             <span data-testid="kb-total">{data ? formatCount(data.total) : '—'}</span> {data?.total === 1 ? 'vulnerability' : 'vulnerabilities'}
           </h2>
@@ -413,9 +346,9 @@ export function KbSearch(props: { initialState: KbSearchState; initialData: KbSe
               ))}
             </p>
           ) : (
-            <p className="kb-filter-summary kb-muted">All records</p>
+            <p className="kb-filter-summary ui-muted">All records</p>
           )}
-          <span className={query.isFetching ? 'kb-loading is-on' : 'kb-loading'} role="status" aria-live="polite">
+          <span className="ui-loading" role="status" aria-live="polite">
             {query.isFetching ? 'Loading…' : ''}
           </span>
         </header>
@@ -429,9 +362,9 @@ export function KbSearch(props: { initialState: KbSearchState; initialData: KbSe
           </div>
         ) : null}
 
-        <div className="kb-table-wrap">
-          <table className="kb-table" data-testid="kb-table">
-            <caption className="kb-sr-only">KnowledgeBase vulnerabilities; column headers with buttons sort the table.</caption>
+        <div className="ui-table-wrap">
+          <table className="ui-table kb-table" data-testid="kb-table">
+            <caption className="ui-sr-only">KnowledgeBase vulnerabilities; column headers with buttons sort the table.</caption>
             <thead>
               <tr>
                 {COLUMNS.map((column) => (
@@ -446,7 +379,7 @@ export function KbSearch(props: { initialState: KbSearchState; initialData: KbSe
             </tbody>
           </table>
           {data && data.items.length === 0 ? (
-            <div className="kb-empty" data-testid="kb-empty">
+            <div className="ui-empty" data-testid="kb-empty">
               <strong>No vulnerabilities match.</strong>
               <span>
                 {hasFilters(state)
@@ -456,7 +389,17 @@ export function KbSearch(props: { initialState: KbSearchState; initialData: KbSe
             </div>
           ) : null}
         </div>
-        {data ? <Pager state={state} total={data.total} /> : null}
+        {data ? (
+          <Pager
+            page={state.page}
+            pageSize={state.size}
+            total={data.total}
+            onPage={(page) => navigate({ ...state, page })}
+            onPageSize={(size) => navigate({ ...state, size, page: 1 })}
+            sizes={PAGE_SIZES}
+            testIdPrefix="kb"
+          />
+        ) : null}
       </section>
     </div>
   );

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '../../_trpc/client';
+import { useTRPC } from '../../../_trpc/client';
 import {
   OUTDATED_AFTER_HOURS,
   SOURCE_DESCRIPTION,
@@ -55,36 +55,36 @@ function SourceRow({ row }: { row: KbSourceRow }) {
     <tr data-testid="kb-source-row" data-source={row.source} className={row.lastError || row.lastSyncError ? 'has-error' : undefined}>
       <th scope="row" className="kb-source-name">
         <span className="kb-source-label">{sourceLabel(row.source)}</span>
-        <span className="kb-source-id kb-mono">{row.source}</span>
+        <span className="kb-source-id ui-mono">{row.source}</span>
         <span className="kb-source-desc">{SOURCE_DESCRIPTION[row.source] ?? ''}</span>
       </th>
-      <td className="kb-num" data-testid="kb-source-records">
+      <td className="ui-num" data-testid="kb-source-records">
         {formatCount(row.records)}
       </td>
-      <td className="kb-num" data-testid="kb-source-contributions">
+      <td className="ui-num" data-testid="kb-source-contributions">
         {formatCount(row.contributions)}
       </td>
-      <td className="kb-mono kb-nowrap" data-testid="kb-source-last-import">
+      <td className="ui-mono ui-nowrap" data-testid="kb-source-last-import">
         {formatUtcMinute(row.lastImportAt)}
       </td>
-      <td className="kb-nowrap" data-testid="kb-source-last-sync">
+      <td className="ui-nowrap" data-testid="kb-source-last-sync">
         {row.lastSyncAt ? (
           <>
             <span className={row.lastSyncOutcome === 'failed' ? 'kb-error-text' : undefined}>{SYNC_OUTCOME_LABEL[row.lastSyncOutcome ?? 'updated']}</span>{' '}
-            <span className="kb-mono kb-muted kb-source-sync-time">{formatUtcMinute(row.lastSyncAt)}</span>
+            <span className="ui-mono ui-muted kb-source-sync-time">{formatUtcMinute(row.lastSyncAt)}</span>
           </>
         ) : (
-          <span className="kb-muted">—</span>
+          <span className="ui-muted">—</span>
         )}
       </td>
       <td>
         <FreshnessCell row={row} />
       </td>
-      <td className="kb-num" data-testid="kb-source-problems">
-        {row.lastProblems > 0 ? <span className="kb-problems">{formatCount(row.lastProblems)}</span> : <span className="kb-muted">0</span>}
+      <td className="ui-num" data-testid="kb-source-problems">
+        {row.lastProblems > 0 ? <span className="kb-problems">{formatCount(row.lastProblems)}</span> : <span className="ui-muted">0</span>}
       </td>
       <td className="kb-source-error" data-testid="kb-source-error">
-        {row.lastError || row.lastSyncError ? <span className="kb-error-text">{row.lastSyncError ?? row.lastError}</span> : <span className="kb-muted">—</span>}
+        {row.lastError || row.lastSyncError ? <span className="kb-error-text">{row.lastSyncError ?? row.lastError}</span> : <span className="ui-muted">—</span>}
       </td>
     </tr>
   );
@@ -146,10 +146,10 @@ export function KbSources(props: { initialData: KbSourcesResult | null; initialE
         </div>
       </div>
 
-      <section className="card kb-results" aria-labelledby="kb-sources-title" data-testid="kb-sources">
-        <header className="kb-results-header">
+      <section className="card ui-card kb-results" aria-labelledby="kb-sources-title" data-testid="kb-sources">
+        <header className="ui-card-header">
           <h2 id="kb-sources-title">Upstream sources</h2>
-          <p className="kb-filter-summary kb-muted">
+          <p className="kb-filter-summary ui-muted">
             Mirrored daily; a source is stale {STALE_AFTER_HOURS} h after its last import. Refreshes every {REFRESH_MS / 1000} s.
           </p>
           <button type="button" className="button" onClick={() => void query.refetch()} disabled={query.isFetching} data-testid="kb-sources-refresh">
@@ -165,21 +165,21 @@ export function KbSources(props: { initialData: KbSourcesResult | null; initialE
             <p className="alert-message">{error.message}</p>
           </div>
         ) : null}
-        <div className="kb-table-wrap">
-          <table className="kb-table" data-testid="kb-sources-table">
+        <div className="ui-table-wrap">
+          <table className="ui-table kb-table" data-testid="kb-sources-table">
             <thead>
               <tr>
                 <th scope="col">Source</th>
-                <th scope="col" className="kb-num">
+                <th scope="col" className="ui-num">
                   Records
                 </th>
-                <th scope="col" className="kb-num">
+                <th scope="col" className="ui-num">
                   Contributions
                 </th>
                 <th scope="col">Last import</th>
                 <th scope="col">Last sync</th>
                 <th scope="col">Freshness</th>
-                <th scope="col" className="kb-num">
+                <th scope="col" className="ui-num">
                   Problems
                 </th>
                 <th scope="col">Last error</th>

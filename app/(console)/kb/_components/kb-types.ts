@@ -1,5 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import type { AppRouter } from '../../../server/trpc/root';
+import type { AppRouter } from '../../../../server/trpc/root';
 
 /** What the KB procedures answer, as the console receives it. */
 export type KbSearchInput = inferRouterInputs<AppRouter>['kb']['search'];
