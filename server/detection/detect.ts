@@ -20,7 +20,11 @@ export interface DetectionResult {
 /** Fetches the KB records naming any of the keys. */
 export type KbLookup = (keys: string[]) => Promise<DetectionRecord[]>;
 
-const KEYS_PER_QUERY = 1000;
+/**
+ * FerretDB 1.24 does not push `$in` on an array field down to PostgreSQL: every query reads the whole collection.
+ * So one host is one query (up to 20,000 keys, ~600 kB of BSON, fine for MongoDB too) rather than one per 1,000 keys.
+ */
+const KEYS_PER_QUERY = 20_000;
 
 export const kbLookup: KbLookup = async (keys) => {
   const byId = new Map<string, DetectionRecord>();

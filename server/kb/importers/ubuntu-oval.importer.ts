@@ -13,7 +13,7 @@ import { CVE_ID, MAX_OVAL_TEXT_CHARS, readOvalDocument, resolveCriterion, unique
  * CVE ↔ USN contributions, with the package statements they do make.
  */
 
-const UBUNTU_RELEASES: Record<string, string> = {
+export const UBUNTU_RELEASES: Record<string, string> = {
   '14.04': 'trusty',
   '16.04': 'xenial',
   '18.04': 'bionic',
