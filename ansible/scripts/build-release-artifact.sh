@@ -56,7 +56,7 @@ printf '%s\n' "$version ($commit)" >"$tree/RELEASE"
 
 out="$OUT_DIR/vigil-$version.tar.gz"
 say "packing $out"
-tar -C "$stage" --owner=0 --group=0 --numeric-owner -cf - "vigil-$version" | gzip -1 >"$out.partial"
+tar -C "$stage" --owner=0 --group=0 --numeric-owner --mode=go-w -cf - "vigil-$version" | gzip -1 >"$out.partial"
 mv "$out.partial" "$out"
 sha256sum "$out" | tee "$out.sha256" >&2
 du -h "$out" >&2
