@@ -202,8 +202,9 @@ function EnrolStep(props: { email: string; onDone: () => void; onRestart: () => 
       <div className="login-step-header">
         <h1 id="login-title">Set up two-factor sign-in</h1>
         <p>
-          Your organisation requires a second factor for <span className="login-who">{props.email}</span>. Set it up to continue.
+          A second factor is required for <span className="login-who">{props.email}</span>
         </p>
+        <p>Set up an authenticator app to continue.</p>
       </div>
       {beginError ? <ErrorAlert error={toUiError(beginError)} title="Two-factor set-up could not start." testId="enrol-error" /> : null}
       {setup ? (

@@ -10,11 +10,15 @@ export const metadata: Metadata = { title: 'Roles · Settings' };
 
 /** What a permission's action means, for the matrix's row labels. */
 const ACTION_LABEL: Record<string, string> = {
-  read: 'read',
   manage: 'create, change, delete',
-  triage: 'triage',
   remediate: 'record fixes',
-  own: 'own API tokens',
+  own: 'create and revoke their own',
+};
+
+/** Where an action means something narrower than its general label. */
+const PERMISSION_LABEL: Record<string, string> = {
+  'sessions:manage': 'see and end them',
+  'settings:manage': 'change',
 };
 
 const AREA_LABEL: Record<string, string> = {
@@ -113,7 +117,7 @@ export default async function RolesPage() {
                     .map((permission) => (
                       <tr key={permission.id} data-testid="matrix-row" data-permission={permission.id}>
                         <th scope="row" title={permission.id}>
-                          {permission.id} <span className="ui-muted ui-small">{ACTION_LABEL[permission.action] ?? ''}</span>
+                          {permission.id} <span className="ui-muted ui-small">{PERMISSION_LABEL[permission.id] ?? ACTION_LABEL[permission.action] ?? ''}</span>
                         </th>
                         {roles.map((role) => {
                           const granted = role.permissions.includes(permission.id);

@@ -71,7 +71,7 @@ export function SecurityView({ initialPolicy }: { initialPolicy: Policy }) {
           ))}
         </fieldset>
         {requirement === 'roles' ? (
-          <fieldset className="ui-fieldset" data-testid="mfa-policy-roles">
+          <fieldset className="ui-fieldset" data-testid="mfa-policy-role-list">
             <legend>Roles that must use it</legend>
             {ROLES.map((role) => (
               <label key={role} className="ui-check ui-check-top">

@@ -76,7 +76,8 @@ export function SsoProviderDialog(props: { provider?: SsoProvider; units: UnitLi
     }
   };
   const pending = create.isPending || update.isPending;
-  const redirectPath = `/api/auth/oidc/${encodeURIComponent(provider?.id ?? (id || '<id>'))}/callback`;
+  const shownId = provider?.id ?? id.trim();
+  const redirectPath = `/api/auth/oidc/${shownId ? encodeURIComponent(shownId) : '<id>'}/callback`;
 
   return (
     <Dialog
@@ -92,13 +93,13 @@ export function SsoProviderDialog(props: { provider?: SsoProvider; units: UnitLi
     >
       <form className="ui-form" onSubmit={onSubmit} noValidate>
         <ErrorAlert error={error} title={provider ? 'The provider was not saved.' : 'The provider was not added.'} testId="sso-form-error" />
-        <div className="ui-form-row">
+        <div className="ui-form-row ui-form-row-top">
           <div className="ui-field ui-field-grow">
             <label htmlFor="sso-display-name">Button label</label>
             <input id="sso-display-name" name="displayName" className="ui-input" defaultValue={provider?.displayName ?? ''} placeholder="Corporate SSO" required maxLength={80} data-testid="sso-display-name" />
             <FieldMessage error={error} field="displayName" />
           </div>
-          <div className="ui-field">
+          <div className="ui-field ui-field-narrow">
             <label htmlFor="sso-id">Id</label>
             <input
               id="sso-id"
@@ -115,7 +116,7 @@ export function SsoProviderDialog(props: { provider?: SsoProvider; units: UnitLi
               data-testid="sso-id"
             />
             <span id="sso-id-hint" className="ui-hint">
-              Lower case, digits, “-”; part of the redirect URI, fixed once added
+              a–z, 0–9, “-”; in the redirect URI; fixed
             </span>
             <FieldMessage error={error} field="id" />
           </div>
@@ -126,7 +127,7 @@ export function SsoProviderDialog(props: { provider?: SsoProvider; units: UnitLi
           <span className="ui-hint">Exactly as the IdP’s discovery document (/.well-known/openid-configuration) spells it.</span>
           <FieldMessage error={error} field="issuer" />
         </div>
-        <div className="ui-form-row">
+        <div className="ui-form-row ui-form-row-top">
           <div className="ui-field ui-field-grow">
             <label htmlFor="sso-client-id">Client id</label>
             <input id="sso-client-id" name="clientId" className="ui-input ui-mono" defaultValue={provider?.clientId ?? ''} required autoComplete="off" data-testid="sso-client-id" />

@@ -77,9 +77,11 @@ export function UnitsView({ initialUnits, canManage }: { initialUnits: Unit[]; c
                 <tr key={unit.id} data-testid="unit-row" data-unit={unit.id} data-depth={depth} aria-level={depth + 1}>
                   <th scope="row">
                     <span className="ui-tree-name">
-                      <span className="ui-tree-guide" aria-hidden="true">
-                        {guide(last)}
-                      </span>
+                      {depth > 0 ? (
+                        <span className="ui-tree-guide" aria-hidden="true">
+                          {guide(last)}
+                        </span>
+                      ) : null}
                       <span data-testid="unit-name">{unit.name}</span>
                     </span>
                   </th>

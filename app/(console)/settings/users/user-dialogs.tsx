@@ -92,7 +92,7 @@ export function CreateUserDialog(props: { units: readonly UnitLike[]; myRole: Ro
           <label htmlFor="user-new-name">Name</label>
           <input id="user-new-name" name="name" className="ui-input" autoComplete="off" data-testid="user-name" />
         </div>
-        <div className="ui-form-row">
+        <div className="ui-form-row ui-form-row-top">
           <RoleSelect id="user-new-role" myRole={props.myRole} defaultValue="analyst" />
           <UnitSelect id="user-new-unit" units={props.units} defaultValue={props.units[0]?.id ?? ''} />
         </div>
@@ -145,7 +145,7 @@ export function EditUserDialog(props: { user: UserRow; units: readonly UnitLike[
           <label htmlFor="user-edit-name">Name</label>
           <input id="user-edit-name" name="name" className="ui-input" defaultValue={user.name} autoComplete="off" data-testid="user-name" />
         </div>
-        <div className="ui-form-row">
+        <div className="ui-form-row ui-form-row-top">
           <RoleSelect id="user-edit-role" myRole={props.myRole} defaultValue={user.role} disabled={props.isSelf} />
           <UnitSelect id="user-edit-unit" units={props.units} defaultValue={user.businessUnitId} disabled={props.isSelf} />
         </div>
