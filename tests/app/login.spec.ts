@@ -136,6 +136,16 @@ describe('console sign-in, second factor and administration pages', () => {
     await page.getByTestId('users-search').fill('alan');
     await expect.poll(() => page.getByTestId('user-row').count()).toBe(1);
     await page.getByTestId('users-search').fill('');
+    // Edit: a new name; the list shows it.
+    await page.locator('[data-testid="user-row"][data-email="alan@vigil.test"]').getByTestId('user-edit-open').click();
+    await page.getByTestId('user-edit-dialog').getByTestId('user-name').fill('Alan T. Analyst');
+    await page.getByTestId('user-edit-submit').click();
+    await expect.poll(() => page.locator('[data-testid="user-row"][data-email="alan@vigil.test"]').locator('th').textContent()).toContain('Alan T. Analyst');
+    // An administrator sees a user's sessions (here: their own, this browser).
+    await page.locator(`[data-testid="user-row"][data-email="${admin.email}"]`).getByTestId('user-sessions-open').click();
+    await expect.poll(() => page.getByTestId('user-session-row').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('user-sessions-dialog').count()).toBe(0);
     await page.getByTestId('nav-settings').hover();
     await page.screenshot({ path: screenshotPath('users'), fullPage: true });
 
