@@ -2,9 +2,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
 import { startConsole, type RunningConsole } from '../helpers/console';
+import { startFeedServer, type FeedServer } from '../helpers/feed-server';
+import { fixture } from '../helpers/fixtures';
 import { createAccount, signIn } from '../helpers/sign-in';
 import { dropDatabase, testDatabaseUri } from '../helpers/test-db';
-import { KB_SEED, seedKbAt, seedKbSourcesAt } from '../server/services/kb/kb-seed';
+import { KB_SEED, configureKbSourcesAt, seedKbAt, seedKbSourcesAt } from '../server/services/kb/kb-seed';
 
 const TIMEOUT = 60_000;
 
@@ -13,6 +15,8 @@ describe('console KnowledgeBase', () => {
   let consoleServer: RunningConsole | undefined;
   let session: BrowserSession | undefined;
   let page: Page;
+  let feed: FeedServer | undefined;
+  let account: Awaited<ReturnType<typeof createAccount>>;
   const pageErrors: string[] = [];
 
   const rowIds = () => page.getByTestId('kb-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')));
@@ -27,6 +31,9 @@ describe('console KnowledgeBase', () => {
     // The records exist before the console starts; the console then creates its own master key.
     await seedKbAt(uri);
     await seedKbSourcesAt(uri);
+    // "Sync now" mirrors every enabled source: only KEV, from a local mirror; nothing leaves the machine.
+    feed = await startFeedServer({ '/kev.json': fixture('kev', 'known_exploited_vulnerabilities.subset.json') });
+    await configureKbSourcesAt(uri, { kev: [`${feed.url}/kev.json`] });
     consoleServer = await startConsole({ mongodbUri: uri });
     session = await launchBrowser();
     page = await session.context.newPage();
@@ -41,12 +48,14 @@ describe('console KnowledgeBase', () => {
       // The not-found page answers 404 on purpose; the browser logs that as a failed resource.
       if (message.type() === 'error' && !/status of 404/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
     });
-    await signIn(page, consoleServer.url, await createAccount(consoleServer, { mongodbUri: uri }));
+    account = await createAccount(consoleServer, { mongodbUri: uri });
+    await signIn(page, consoleServer.url, account);
   }, 3 * TIMEOUT);
 
   afterAll(async () => {
     await session?.close();
     await consoleServer?.stop();
+    await feed?.close();
     await dropDatabase(uri);
   }, TIMEOUT);
 
@@ -252,6 +261,21 @@ describe('console KnowledgeBase', () => {
     expect(await page.getByTestId('kb-stat-stale').textContent()).toBe('2');
     expect(await page.getByTestId('kb-stat-failing').textContent()).toBe('1');
     await page.screenshot({ path: screenshotPath('kb-sources'), fullPage: true });
+  }, TIMEOUT);
+
+  it('syncs now from a mirror, with live progress per source', async () => {
+    await page.goto(`${consoleServer!.url}/kb/sources`, { waitUntil: 'load' });
+    expect(await page.getByTestId('kb-sync-state').getAttribute('data-state')).toBe('none');
+    await page.getByTestId('kb-sync-now').click();
+    await expect.poll(() => page.getByTestId('kb-sync-state').getAttribute('data-state'), { timeout: TIMEOUT }).toBe('succeeded');
+    const kev = page.locator('[data-testid="kb-sync-source"][data-source="kev"]');
+    expect(await kev.getAttribute('data-outcome')).toBe('updated');
+    expect(await page.getByTestId('kb-sync-source').count()).toBe(1);
+    expect(await page.getByTestId('kb-sync-state').textContent()).toContain(`by ${account.email}`);
+    await expect
+      .poll(() => page.locator('[data-testid="kb-source-row"][data-source="kev"]').getByTestId('kb-source-last-sync').textContent(), { timeout: TIMEOUT })
+      .toMatch(/^updated /);
+    await page.screenshot({ path: screenshotPath('kb-sync'), fullPage: true });
   }, TIMEOUT);
 
   it('raised no browser errors', () => {

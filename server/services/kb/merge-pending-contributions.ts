@@ -23,7 +23,7 @@ const KEYED_FETCH_LIMIT = 2000;
 const KEYS_PER_QUERY = 500;
 /** Keys merged per pass: bounds memory on a first import of a whole feed. */
 const KEYS_PER_PASS = 50_000;
-const VGL_SEQUENCE = 'kb-vgl';
+export const VGL_SEQUENCE = 'kb-vgl';
 
 export function formatVglId(n: number): string {
   return `VGL-${String(n).padStart(6, '0')}`;

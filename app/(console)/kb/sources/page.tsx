@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
-import { load } from '../../../_lib/server-caller';
+import { currentUser, load } from '../../../_lib/server-caller';
 import { KbSources } from '../_components/kb-sources';
+import { KbSyncPanel } from '../_components/kb-sync-panel';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,5 +9,11 @@ export const metadata: Metadata = { title: 'KB sources' };
 
 export default async function KbSourcesPage() {
   const result = await load('kb sources', (caller) => caller.kb.sources());
-  return <KbSources initialData={result.data} initialError={result.error} loadedAt={Date.now()} />;
+  const me = await currentUser();
+  return (
+    <>
+      <KbSources initialData={result.data} initialError={result.error} loadedAt={Date.now()} />
+      <KbSyncPanel canSync={me.data?.permissions.includes('kb:manage') ?? false} />
+    </>
+  );
 }

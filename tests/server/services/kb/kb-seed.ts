@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import { KbVulnerabilityModel, type KbVulnerability } from '../../../../server/models/kb-vulnerability.model';
+import { KB_SOURCES, type KbSourceId } from '../../../../server/kb/kb-types';
+import { VGL_SEQUENCE } from '../../../../server/services/kb/merge-pending-contributions';
 
 /**
  * KnowledgeBase records for search and console tests, written as the KB merge writes them.
@@ -411,18 +413,26 @@ export async function seedKb(): Promise<void> {
   await KbVulnerabilityModel.insertMany(KB_SEED.map((seed) => ({ ...seed, hash: hashOf(seed) })));
 }
 
+async function withConnection(uri: string, work: (connection: mongoose.Connection) => Promise<unknown>): Promise<void> {
+  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  try {
+    await work(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
 /**
  * Writes the seed records into the database at `uri` over a plain connection of its own: no
  * runtime, no encryption keys, so a console started on that database afterwards makes its own.
  */
 export async function seedKbAt(uri: string): Promise<void> {
-  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
-  try {
+  await withConnection(uri, async (connection) => {
     const model = connection.model<KbVulnerability>('KbVulnerability', KbVulnerabilityModel.schema);
     await model.insertMany(KB_SEED.map((seed) => ({ ...seed, hash: hashOf(seed) })));
-  } finally {
-    await connection.close();
-  }
+    // The Vigil id sequence continues after the seeded ids, as it would after a real import.
+    await connection.collection('counters').insertOne({ _id: VGL_SEQUENCE, seq: KB_SEED.length } as never);
+  });
 }
 
 /** Per-source import status: fresh, stale (over 48 h), failing and never imported sources. */
@@ -446,11 +456,13 @@ export function kbSourceStatusSeed(now = Date.now()) {
   ];
 }
 
+
 export async function seedKbSourcesAt(uri: string): Promise<void> {
-  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
-  try {
-    await connection.collection('kb_sources').insertMany(kbSourceStatusSeed() as never[]);
-  } finally {
-    await connection.close();
-  }
+  await withConnection(uri, (connection) => connection.collection('kb_sources').insertMany(kbSourceStatusSeed() as never[]));
+}
+
+/** Mirrors exactly the given sources from the given URLs; every other source is disabled. */
+export async function configureKbSourcesAt(uri: string, urls: Partial<Record<KbSourceId, string[]>>): Promise<void> {
+  const configs = KB_SOURCES.map((id) => ({ _id: id, urls: urls[id] ?? null, enabled: Boolean(urls[id]), authHeader: null, mirrored: [] }));
+  await withConnection(uri, (connection) => connection.collection('kb_source_configs').insertMany(configs as never[]));
 }
