@@ -8,6 +8,11 @@
 #
 #   bash ansible/tests/converge-chroot.sh            # base root cached in $VIGIL_CONVERGE_DIR (/var/tmp/vigil-converge)
 #   VIGIL_CONVERGE_KEEP=1 bash ansible/tests/converge-chroot.sh   # keep the converged root for inspection
+#   VIGIL_CONVERGE_SMOKE=0 …                                      # skip the smoke run of the appliance stack
+# The smoke run starts, inside the converged root and in private network and PID namespaces (only a loopback
+# of its own; everything dies with the namespace), what the units would start: PostgreSQL, the FerretDB
+# launcher with its unit's command line, and `vigil start` through /usr/local/sbin/vigil, then asks
+# https://127.0.0.1:8443/api/health and /api/ready.
 set -euo pipefail
 ANSIBLE_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${VIGIL_CONVERGE_DIR:-/var/tmp/vigil-converge}"
@@ -130,6 +135,39 @@ check chroot "$ROOT" readlink -e /opt/vigil/current/bin/vigil.mjs
 # The installed release runs on the target (its own Node.js, as the vigil account): the CLI answers.
 check chroot "$ROOT" /usr/local/sbin/vigil --help
 
-printf '\nroot from cache %ss, first converge %ss, second %ss; first: %s; second: %s\n' "$t_root" "$t_first" "$t_second" \
+t_smoke=skipped
+if [ "${VIGIL_CONVERGE_SMOKE:-1}" = 1 ]; then
+  say "smoke run of the converged appliance (private network and PID namespaces)"
+  cat >"$ROOT/tmp/vigil-smoke.sh" <<'SMOKE'
+#!/bin/sh
+set -eu
+ip link set lo up
+pg_version=$(ls /etc/postgresql)
+su postgres -s /bin/sh -c "pg_ctlcluster $pg_version main start"
+su postgres -s /bin/sh -c /usr/local/lib/vigil/ferretdb-pginit.sh
+ferretdb=$(sed -n '/^ExecStart=/,/[^\\]$/p' /etc/systemd/system/vigil-ferretdb.service | sed 's/^ExecStart=//; s/\\$//' | tr '\n' ' ')
+setpriv --reuid=ferretdb --regid=ferretdb --init-groups -- $ferretdb >/tmp/ferretdb.out 2>/tmp/ferretdb.err &
+/usr/local/sbin/vigil start >/tmp/console.out 2>&1 &
+for i in $(seq 1 180); do
+  if curl -fsS --cacert /var/lib/vigil/tls/ca.crt https://127.0.0.1:8443/api/health >/tmp/health.json 2>/dev/null; then
+    echo "healthy after ${i} s: $(cat /tmp/health.json)"
+    curl -sS --cacert /var/lib/vigil/tls/ca.crt https://127.0.0.1:8443/api/ready; echo
+    exit 0
+  fi
+  sleep 1
+done
+echo "the console did not become healthy" >&2
+cat /tmp/ferretdb.out /tmp/ferretdb.err >&2; tail -20 /tmp/console.out >&2
+exit 1
+SMOKE
+  chmod 0755 "$ROOT/tmp/vigil-smoke.sh"
+  ts=$(date +%s)
+  unshare --net --pid --fork --mount -- sh -c \
+    "mount -t proc proc '$ROOT/proc' && mount -t sysfs sysfs '$ROOT/sys' && exec chroot '$ROOT' /tmp/vigil-smoke.sh"
+  t_smoke="$(($(date +%s) - ts))s"
+fi
+
+printf '\nroot from cache %ss, first converge %ss, second %ss, smoke %s; first: %s; second: %s\n' "$t_root" "$t_first" \
+  "$t_second" "$t_smoke" \
   "$(grep -E '^vigil-chroot' "$WORK/converge-1.log" | grep -oE 'ok=[0-9]+ +changed=[0-9]+')" \
   "$(grep -E '^vigil-chroot' "$WORK/converge-2.log" | grep -oE 'ok=[0-9]+ +changed=[0-9]+')"
