@@ -4,7 +4,8 @@
 #   1. Debian packages (libmongocrypt for field-level encryption, a C++ toolchain for its
 #      binding, Chromium for browser tests, PostgreSQL for the test database, OpenSSH server,
 #      python3-rpm and dpkg for cross-checking version comparers, debsecan for the detection
-#      benchmark, ansible + ansible-lint + yamllint for the deployment roles).
+#      benchmark, ansible + ansible-lint + yamllint + debootstrap for the deployment roles and
+#      their chroot convergence test).
 #   2. Go (for the FerretDB launcher) when the machine has none new enough.
 #   3. npm ci (building mongodb-client-encryption 6.0.0 against Debian's libmongocrypt).
 #   4. The FerretDB launcher (deploy/ferretdb) and the Next.js console build.
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 log() { printf '\n== %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-DEBIAN_PACKAGES=(libmongocrypt-dev pkg-config build-essential python3 ca-certificates chromium postgresql postgresql-client openssh-server openssh-client iproute2 bzip2 python3-rpm debsecan ansible ansible-lint yamllint)
+DEBIAN_PACKAGES=(libmongocrypt-dev pkg-config build-essential python3 ca-certificates chromium postgresql postgresql-client openssh-server openssh-client iproute2 bzip2 python3-rpm debsecan ansible ansible-lint yamllint debootstrap)
 
 log "Debian packages"
 missing=()
