@@ -4,7 +4,7 @@ import { ACCOUNT_MAX_FAILURES } from '../../../server/services/auth/login-thrott
 import { cleanEnv, runVigil } from '../../helpers/cli';
 import { startConsole, type RunningConsole } from '../../helpers/console';
 import { dropDatabase, dumpContains, rawDump, testDatabaseUri } from '../../helpers/test-db';
-import { cookieValue, restRequest, type RestResponse } from './rest-client';
+import { cookieValue, restRequest, type RestResponse } from '../../helpers/rest-client';
 
 /**
  * The REST API against a real `vigil start` (HTTPS on loopback, built console): the "Must show"

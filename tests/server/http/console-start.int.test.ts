@@ -2,7 +2,10 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runVigil, tempDataDir } from '../../helpers/cli';
+import { SESSION_COOKIE } from '../../../server/auth/cookies';
 import { httpsGet, startConsole, type RunningConsole } from '../../helpers/console';
+import { cookieValue, restRequest } from '../../helpers/rest-client';
+import { createAccount } from '../../helpers/sign-in';
 
 let consoleNode: RunningConsole;
 
@@ -31,10 +34,15 @@ describe('vigil start with nothing configured', () => {
     expect(JSON.parse(ready.body)).toMatchObject({ ready: true, checks: { database: { ok: true }, encryption: { ok: true } } });
   });
 
-  it('answers the tRPC system status with the embedded SQLite backend', async () => {
-    const response = await httpsGet(`${consoleNode.url}/api/trpc/system.status`);
-    expect(response.status).toBe(200);
-    const status = (JSON.parse(response.body) as { result: { data: Record<string, unknown> } }).result.data;
+  it('answers the tRPC system status with the embedded SQLite backend, to signed-in users only', async () => {
+    expect((await httpsGet(`${consoleNode.url}/api/trpc/system.status`)).status).toBe(401);
+    const account = await createAccount(consoleNode);
+    const login = await restRequest(`${consoleNode.url}/api/v1/auth/login`, { method: 'POST', body: { email: account.email, password: account.password } });
+    expect(login.status, login.text).toBe(200);
+    const session = cookieValue(login.setCookies, SESSION_COOKIE)!;
+    const response = await restRequest(`${consoleNode.url}/api/trpc/system.status`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    expect(response.status, response.text).toBe(200);
+    const status = (response.json as { result: { data: Record<string, unknown> } }).result.data;
     expect(status).toMatchObject({ database: { engine: 'ferretdb', backend: 'sqlite', embedded: true, reachable: true }, encryption: { masterKey: 'local-file' } });
   });
 
