@@ -44,7 +44,12 @@ export default tseslint.config(
     },
   },
   {
-    // The vault's own tests exercise the clear-text path; the scanner job path joins this list.
+    // The scanner job path: the one service that hands a credential to the node holding the job's lease.
+    files: ['server/services/scans/get-job-credential.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@trpc/*', '**/trpc/**'], message: 'Services and models must not import tRPC.' }] }] },
+  },
+  {
+    // The vault's own tests exercise the clear-text path.
     files: ['tests/server/services/credentials/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 log() { printf '\n== %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-DEBIAN_PACKAGES=(libmongocrypt-dev pkg-config build-essential python3 ca-certificates chromium postgresql postgresql-client openssh-server openssh-client iproute2 bzip2 python3-rpm debsecan ansible ansible-lint yamllint debootstrap)
+DEBIAN_PACKAGES=(libmongocrypt-dev pkg-config build-essential python3 ca-certificates chromium postgresql postgresql-client openssh-server openssh-client iproute2 bzip2 python3-rpm debsecan ansible ansible-lint yamllint debootstrap sudo nmap nftables)
 
 log "Debian packages"
 missing=()

@@ -8,6 +8,8 @@ import { registerDbCommands } from './commands/db.command';
 import { registerDetectCommands } from './commands/detect.command';
 import { registerInventoryCommands } from './commands/inventory.command';
 import { registerKbCommands } from './commands/kb.command';
+import { registerScanCommands } from './commands/scan.command';
+import { registerScannerCommands } from './commands/scanner.command';
 import { registerStartCommand } from './commands/start.command';
 
 /** Exit codes: 0 ok, 1 failure, 2 invalid usage or configuration. */
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerInventoryCommands(program);
   registerDetectCommands(program);
+  registerScannerCommands(program);
+  registerScanCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

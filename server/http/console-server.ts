@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import { createSecureContext } from 'node:tls';
 import path from 'node:path';
@@ -14,8 +15,11 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
+/** A handler served beside Next.js (the scanner protocol): true when it answered the request. */
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 /** Serves the built Next.js console over HTTPS (Next's own server speaks only plain HTTP). */
-export async function startConsoleServer(options: { port: number; host?: string; tls: TlsMaterial; log: Logger }): Promise<ConsoleServer> {
+export async function startConsoleServer(options: { port: number; host?: string; tls: TlsMaterial; log: Logger; rawHandlers?: RawHandler[] }): Promise<ConsoleServer> {
   const dir = projectRoot();
   if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) {
     throw new AppError('INTERNAL', `the console is not built (${path.join(dir, '.next')} is missing); run the set-up command (npm run setup)`);
@@ -31,7 +35,11 @@ export async function startConsoleServer(options: { port: number; host?: string;
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
     // The only client address the application trusts: taken from the socket, never from the client.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
-    handle(req, res).catch((error: unknown) => {
+    const serve = async () => {
+      for (const raw of options.rawHandlers ?? []) if (await raw(req, res)) return;
+      await handle(req, res);
+    };
+    serve().catch((error: unknown) => {
       options.log.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"error":"internal error"}');

@@ -18,7 +18,9 @@ export function registerStartCommand(program: Command): void {
       // TLS first: a bad certificate should fail before anything is started or created.
       const tls = config.tls ? loadProvidedTls(config.tls) : await ensureInternalTls({ dataDir: config.dataDir });
       const runtime = await openRuntime({ config, log, onMasterKeyCreated: announceMasterKey });
-      const server = await startConsoleServer({ port: config.port, tls, log });
+      const { createScannerProtocolHandler } = await import('../../scanner-protocol/scanner-protocol-handler');
+      const scannerProtocol = createScannerProtocolHandler({ encryption: runtime.encryption, log });
+      const server = await startConsoleServer({ port: config.port, tls, log, rawHandlers: [scannerProtocol] });
       log.info({ url: server.url, dataDir: config.dataDir, embeddedDb: runtime.db.embedded, caFingerprint: tls.caFingerprint }, 'console listening');
       const { startConsoleJobs } = await import('../../scheduler/console-jobs');
       const scheduler = startConsoleJobs({ runtime });
