@@ -12,6 +12,8 @@ export const INVENTORY_SCRIPT = [
   "echo '### dpkg'; command -v dpkg-query >/dev/null 2>&1 && dpkg-query -W -f='${db:Status-Abbrev}\\t${binary:Package}\\t${Version}\\t${source:Package}\\t${source:Version}\\t${Architecture}\\n' 2>/dev/null",
   "echo '### rpm'; command -v rpm >/dev/null 2>&1 && rpm -qa --qf '%{NAME}\\t%{EPOCHNUM}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\n' 2>/dev/null",
   "echo '### apk'; [ -r /lib/apk/db/installed ] && cat /lib/apk/db/installed",
+  // /proc rather than ss or netstat, which minimal hosts lack; state 0A is LISTEN.
+  "echo '### listening'; grep -h ' 0A ' /proc/net/tcp /proc/net/tcp6 2>/dev/null",
   "echo '### end'",
 ].join('\n');
 
@@ -127,8 +129,22 @@ function parseApk(lines: string[], problems: InventoryProblem[]): InventoryPacka
   return packages;
 }
 
-/** Turns the inventory script's output into an inventory; unreadable lines become problems, not failures. */
-export function parseInventoryScriptOutput(output: string, fallbackHost: string): { inventory: Inventory; problems: InventoryProblem[] } {
+/** /proc/net/tcp{,6} lines (`sl local_address rem_address st …`): the local ports of sockets in state 0A (LISTEN). */
+function parseListening(lines: string[]): number[] {
+  const ports = new Set<number>();
+  for (const line of lines) {
+    const [, localAddress, , state] = line.trim().split(/\s+/);
+    const port = Number.parseInt(localAddress?.split(':')[1] ?? '', 16);
+    if (state === '0A' && port >= 1 && port <= 65_535) ports.add(port);
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/**
+ * Turns the inventory script's output into an inventory, plus the TCP ports the host listens on;
+ * unreadable lines become problems, not failures.
+ */
+export function parseInventoryScriptOutput(output: string, fallbackHost: string): { inventory: Inventory; problems: InventoryProblem[]; listening: number[] } {
   const sections = sectionsOf(output);
   const problems: InventoryProblem[] = [];
   const release = parseOsRelease(sections.get('os-release') ?? []);
@@ -141,5 +157,5 @@ export function parseInventoryScriptOutput(output: string, fallbackHost: string)
     ...parseApk(sections.get('apk') ?? [], problems),
   ];
   if (!sections.has('end')) problems.push({ at: 'output', message: 'the inventory was cut short (no end marker)' });
-  return { inventory: { host, os: osOf(release), ...(kernel ? { kernel } : {}), packages, services: [] }, problems };
+  return { inventory: { host, os: osOf(release), ...(kernel ? { kernel } : {}), packages, services: [] }, problems, listening: parseListening(sections.get('listening') ?? []) };
 }

@@ -13,8 +13,10 @@ import { usersRouter } from './routers/users/users.router';
 import { mfaRouter } from './routers/mfa/mfa.router';
 import { accountRouter } from './routers/account/account.router';
 import { settingsRouter } from './routers/settings/settings.router';
+import { assetsRouter } from './routers/assets/assets.router';
+import { findingsRouter } from './routers/findings/findings.router';
 
-export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter });
+export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter, assets: assetsRouter, findings: findingsRouter });
 
 export type AppRouter = typeof appRouter;
 

@@ -63,6 +63,24 @@ describe('inventory script output', () => {
     expect(problems).toEqual([{ at: 'apk record at line 12', message: 'has no package name (P:) or version (V:)' }]);
   });
 
+  it('lists the ports of listening TCP sockets from /proc/net/tcp and tcp6, once each', () => {
+    const { listening, problems } = parseInventoryScriptOutput(
+      output({
+        'os-release': ['ID=debian'],
+        listening: [
+          '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1613 1 00000000eef71ae9 100 0 0 10 0',
+          '   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000   106        0 7290 1 00000000770e518f 100 0 0 10 0',
+          '   2: 0100007F:1F91 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000     0        0 7291 1 00000000770e5190 100 0 0 10 0',
+          '   0: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1614 1 00000000eef71aea 100 0 0 10 0',
+          'garbage',
+        ],
+      }),
+      'h',
+    );
+    expect(listening).toEqual([22, 8080]);
+    expect(problems).toEqual([]);
+  });
+
   it('reports unknown systems, malformed lines and cut-short output instead of failing', () => {
     const { inventory, problems } = parseInventoryScriptOutput(output({ hostname: [''], dpkg: ['ii \tonly-a-name', 'garbage'] }, false), 'fallback-host');
     expect(inventory.host).toBe('fallback-host');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostResult } from '../../../../scanner/protocol/v1/schemas';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../../../server/auth/cookies';
 import { ROLES, roleHas, type Permission, type Role } from '../../../../server/auth/permissions';
 import type { Principal } from '../../../../server/auth/principal';
@@ -15,6 +16,7 @@ import { SessionModel } from '../../../../server/models/session.model';
 import { UserModel } from '../../../../server/models/user.model';
 import type { Runtime } from '../../../../server/runtime/runtime';
 import { createApiToken } from '../../../../server/services/api-tokens/create-api-token';
+import { recordHostResult } from '../../../../server/services/assets/record-host-result';
 import { authenticateRequest } from '../../../../server/services/auth/authenticate-request';
 import { loginWithPassword } from '../../../../server/services/auth/login-with-password';
 import { createBusinessUnit } from '../../../../server/services/business-units/create-business-unit';
@@ -28,10 +30,11 @@ import { createServerCaller } from '../../../../server/trpc/root';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
 import { dropDatabase, dumpContains, rawDump, testDatabaseUri } from '../../../helpers/test-db';
 import { testContext, testPrincipal } from '../../../helpers/trpc-context';
+import { seedKb } from '../kb/kb-seed';
 
 /**
  * Business-unit separation (issue 3, item 5): principals of unit A probe every record of unit B
- * that exists so far — users, business units, credentials, API tokens, sessions, audit entries —
+ * that exists so far — users, business units, credentials, API tokens, sessions, audit entries, assets and findings —
  * by id (read, update, delete) and through every list. Nothing of B may be readable or writable,
  * and no answer may differ from the one for an id that does not exist at all.
  */
@@ -40,6 +43,7 @@ const { uri } = testDatabaseUri();
 let runtime: Runtime;
 const PASSWORD = 'Granite-Meadow-Lantern-62';
 const CREDENTIAL_SECRET = 'b-unit-root-password-Q7!';
+const B_BANNER = 'b-unit-banner-evidence-M4';
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 
 type Caller = ReturnType<typeof createServerCaller>;
@@ -51,9 +55,9 @@ interface Actor {
 
 const unit = { A: '', A1: '', B: '', B1: '' };
 /** Records of unit B (and B1, below it), by resource type. */
-const b = { userIds: [] as string[], unitIds: [] as string[], credentialId: '', tokenId: '', sessionIds: [] as string[], auditIds: [] as string[], secrets: [] as string[] };
+const b = { userIds: [] as string[], unitIds: [] as string[], credentialId: '', tokenId: '', sessionIds: [] as string[], auditIds: [] as string[], secrets: [] as string[], assetId: '' };
 /** Records of unit A the lists must show (so an empty list cannot pass for separation). */
-const a = { analystId: '', credentialId: '' };
+const a = { analystId: '', credentialId: '', assetId: '' };
 const actors: Actor[] = [];
 
 /** The answer of a call: 'ok' or the error code (tRPC or domain). */
@@ -92,6 +96,29 @@ async function addUser(email: string, role: Role, businessUnitId: string): Promi
   return (await createUser({ acting: { system: true }, input: { email, name: email.split('@')[0], role, businessUnitId, password: PASSWORD } })).id;
 }
 
+/** A scanned Debian 12 host whose openssh the seeded KB knows vulnerable (CVE-2024-6387): an asset with findings. */
+async function addAssetIn(businessUnitId: string, address: string, name: string): Promise<string> {
+  const openssh = { version: '1:9.2p1-2+deb12u2', source: 'openssh', ecosystem: 'deb' as const };
+  const result: HostResult = {
+    address,
+    hostname: `${name}.vigil.test`,
+    reachable: true,
+    openPorts: [{ port: 22, proto: 'tcp', state: 'open' }],
+    closedPorts: 0,
+    filteredPorts: 0,
+    services: [{ port: 22, proto: 'tcp', name: 'ssh', banner: `SSH-2.0-OpenSSH_9.2p1 ${B_BANNER}` }],
+    ssh: {
+      hostKey: { algorithm: 'ssh-ed25519', fingerprint: `SHA256:${name}` },
+      authenticated: true,
+      inventory: { host: name, os: { family: 'debian', name: 'debian', version: '12', codename: 'bookworm' }, packages: [{ name: 'openssh-server', ...openssh }], services: [] },
+    },
+    problems: [],
+    startedAt: new Date().toISOString(),
+    finishedAt: new Date().toISOString(),
+  };
+  return (await recordHostResult({ encryption: runtime.encryption, businessUnitId, runId: 'cross-unit', result }))!.assetId;
+}
+
 async function addCredentialIn(businessUnitId: string, name: string, password: string): Promise<string> {
   const input = addCredentialInput.parse({ name, type: 'ssh-password', username: 'root', password });
   return (await addCredential({ scope: { kind: 'system' }, encryption: runtime.encryption, input, businessUnitId })).id;
@@ -114,6 +141,9 @@ beforeAll(async () => {
 
   a.credentialId = await addCredentialIn(unit.A, 'a-web', 'a-unit-root-password-Z1!');
   b.credentialId = await addCredentialIn(unit.B1, 'b-db', CREDENTIAL_SECRET);
+  await seedKb();
+  a.assetId = await addAssetIn(unit.A, '127.0.0.41', 'a-web');
+  b.assetId = await addAssetIn(unit.B1, '127.0.0.42', 'b-db');
 
   // B's people sign in (sessions, audit entries of B) and B's admin makes a token.
   const analystB = await signIn('analyst.b@vigil.test');
@@ -138,7 +168,7 @@ afterAll(async () => {
 
 /** One way of touching one record: `target` is B's record, `absent` an id of the same kind that exists nowhere. */
 interface Probe {
-  resource: 'users' | 'business units' | 'credentials' | 'API tokens' | 'sessions';
+  resource: 'users' | 'business units' | 'credentials' | 'API tokens' | 'sessions' | 'assets';
   op: string;
   /** The permission the operation needs; without it the answer is FORBIDDEN (for B's id and any other alike). */
   needs?: Permission;
@@ -170,6 +200,7 @@ const PROBES: Probe[] = [
     run: ({ principal }, id) => rotateCredential({ scope: principal.scope, encryption: runtime.encryption, ref: { id }, input: { password: 'overwritten-by-A' } }),
   },
   { resource: 'credentials', op: 'delete (service, caller scope)', target: () => b.credentialId, absent: objectId(), run: ({ principal }, id) => deleteCredential({ scope: principal.scope, ref: { id } }) },
+  { resource: 'assets', op: 'assets.get', needs: 'assets:read', target: () => b.assetId, absent: randomUUID(), run: ({ caller }, id) => caller.assets.get({ id }) },
   { resource: 'API tokens', op: 'tokens.revoke', target: () => b.tokenId, absent: objectId(), run: ({ caller }, id) => caller.tokens.revoke({ id }) },
   { resource: 'sessions', op: 'sessions.list of a B user', target: () => b.userIds[0]!, absent: objectId(), run: ({ caller }, userId) => caller.sessions.list({ userId }) },
   { resource: 'sessions', op: 'sessions.end', target: () => b.sessionIds[0]!, absent: randomUUID(), run: ({ caller }, id) => caller.sessions.end({ id }) },
@@ -190,7 +221,7 @@ describe('a principal of unit A reaches no record of unit B by id', () => {
     }
     expect(leaks).toEqual([]);
     expect(probes).toBe(actors.length * PROBES.length);
-    expect(new Set(PROBES.map((probe) => probe.resource))).toEqual(new Set(['users', 'business units', 'credentials', 'API tokens', 'sessions']));
+    expect(new Set(PROBES.map((probe) => probe.resource))).toEqual(new Set(['users', 'business units', 'credentials', 'API tokens', 'sessions', 'assets']));
   });
 
   it('left every record of B as it was', async () => {
@@ -216,6 +247,26 @@ describe('the lists of a principal of unit A hold 0 records of unit B', () => {
     { resource: 'users', needs: 'users:read', list: async ({ caller }) => (await caller.users.list()).items.map((u) => ({ id: u.id, unit: u.businessUnitId })), bIds: () => b.userIds, mustShow: ({ principal }) => [principal.userId] },
     { resource: 'business units', needs: 'units:read', list: async ({ caller }) => (await caller.units.list()).items.map((u) => ({ id: u.id, unit: u.id })), bIds: () => b.unitIds, mustShow: ({ principal }) => [principal.businessUnitId, unit.A1] },
     { resource: 'credentials', needs: 'credentials:read', list: async ({ caller }) => (await caller.credentials.list()).items.map((c) => ({ id: c.id, unit: c.businessUnitId })), bIds: () => [b.credentialId], mustShow: ({ principal }) => (principal.businessUnitId === unit.A ? [a.credentialId] : []) },
+    {
+      resource: 'assets',
+      needs: 'assets:read',
+      list: async ({ caller }) => (await caller.assets.list({ pageSize: 200 })).items.map((asset) => ({ id: asset.id, unit: asset.businessUnitId })),
+      bIds: () => [b.assetId],
+      mustShow: ({ principal }) => (principal.businessUnitId === unit.A ? [a.assetId] : []),
+    },
+    {
+      resource: 'findings',
+      needs: 'findings:read',
+      list: async ({ caller }) => (await caller.findings.list({ pageSize: 200 })).items.map((finding) => ({ id: finding.assetId })),
+      bIds: () => [b.assetId],
+      mustShow: ({ principal }) => (principal.businessUnitId === unit.A ? [a.assetId] : []),
+    },
+    {
+      resource: 'findings (filtered on B\'s asset)',
+      needs: 'findings:read',
+      list: async ({ caller }) => (await caller.findings.list({ assetId: b.assetId })).items.map((finding) => ({ id: finding.assetId })),
+      bIds: () => [b.assetId],
+    },
     { resource: 'API tokens', list: async ({ caller }) => (await caller.tokens.list({ owner: 'all' })).items.map((t) => ({ id: t.id })), bIds: () => [b.tokenId] },
     { resource: 'sessions', list: async ({ caller }) => (await caller.sessions.list()).items.map((s) => ({ id: s.id })), bIds: () => b.sessionIds },
     {
@@ -328,9 +379,9 @@ describe('sessions inside the unit', () => {
 });
 
 describe('the raw database', () => {
-  it('holds no password, session token, API token or credential secret in clear', async () => {
+  it('holds no password, session token, API token, credential secret or scan evidence in clear', async () => {
     const dump = await rawDump(uri);
     expect(dump.users?.length).toBe(7);
-    for (const secret of [PASSWORD, CREDENTIAL_SECRET, ...b.secrets]) expect(dumpContains(dump, secret)).toBe(false);
+    for (const secret of [PASSWORD, CREDENTIAL_SECRET, B_BANNER, ...b.secrets]) expect(dumpContains(dump, secret)).toBe(false);
   });
 });
