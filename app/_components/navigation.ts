@@ -40,13 +40,13 @@ const SETTINGS_PERMISSIONS: Permission[] = [...new Set(SETTINGS_PAGES.flatMap((p
 /** The console's sections, in sidebar order. Only sections with an `href` are available. */
 export const NAV_SECTIONS: readonly NavSection[] = [
   { id: 'dashboard', label: 'Dashboard', href: '/', description: 'Overview of the installation', anyOf: ['system:read'] },
-  { id: 'assets', label: 'Assets', href: null, description: 'Hosts, services and business units', anyOf: ['assets:read'] },
-  { id: 'scans', label: 'Scans', href: null, description: 'Network and authenticated scans', anyOf: ['scans:read'] },
+  { id: 'assets', label: 'Assets', href: '/assets', description: 'Hosts, services and business units', anyOf: ['assets:read'] },
+  { id: 'scans', label: 'Scans', href: '/scans', description: 'Network and authenticated scans', anyOf: ['scans:read'] },
   { id: 'findings', label: 'Findings', href: null, description: 'Detected vulnerabilities', anyOf: ['findings:read'] },
   { id: 'knowledgebase', label: 'KnowledgeBase', href: '/kb', description: 'Vulnerability knowledge base and sources', anyOf: ['kb:read'] },
   { id: 'compliance', label: 'Compliance', href: null, description: 'Policy and benchmark compliance', anyOf: ['findings:read'] },
   { id: 'reports', label: 'Reports', href: null, description: 'Scheduled and on-demand reports', anyOf: ['findings:read'] },
-  { id: 'scanners', label: 'Scanners', href: null, description: 'Enrolled scanner nodes', anyOf: ['scans:manage'] },
+  { id: 'scanners', label: 'Scanners', href: '/scanners', description: 'Enrolled scanner nodes and enrolment tokens', anyOf: ['scans:read', 'scanners:manage'] },
   { id: 'audit', label: 'Audit log', href: '/audit', description: 'Who did what, when, from where — hash-chained', anyOf: ['audit:read'] },
   { id: 'settings', label: 'Settings', href: '/settings', description: 'Users, business units, roles, API tokens, single sign-on', anyOf: SETTINGS_PERMISSIONS },
 ];

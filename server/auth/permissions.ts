@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'assets:manage',
   'scans:read',
   'scans:manage',
+  // Scanner nodes serve every unit (and receive job credentials), so enrolling or revoking one is installation-wide.
+  'scanners:manage',
   'findings:read',
   'findings:triage',
   'findings:remediate',
@@ -53,7 +55,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 };
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
-  admin: 'Everything, including users, business units, SSO, settings and other users’ sessions.',
+  admin: 'Everything, including users, business units, SSO, settings, scanner nodes and other users’ sessions.',
   manager: 'Runs the programme: assets, scans, credentials, findings and KB sources of their units; reads users and the audit log.',
   analyst: 'Runs scans and triages findings of their units.',
   remediation: 'Sees the findings of their units and records fixes.',

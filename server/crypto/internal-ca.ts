@@ -134,3 +134,8 @@ export function loadProvidedTls(options: { certFile: string; keyFile: string }):
     throw new AppError('TLS_INVALID', `cannot use the TLS certificate ${options.certFile} / key ${options.keyFile}: ${(error as Error).message}`);
   }
 }
+
+/** The TLS material the console serves: the operator's (VIGIL_TLS_CERT/KEY) when set, else the internal CA's. */
+export async function consoleTlsMaterial(config: { tls: { certFile: string; keyFile: string } | undefined; dataDir: string }): Promise<TlsMaterial> {
+  return config.tls ? loadProvidedTls(config.tls) : ensureInternalTls({ dataDir: config.dataDir });
+}

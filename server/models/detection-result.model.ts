@@ -6,7 +6,7 @@ import { defineModel } from './define-model';
  * The current detection result of one stored inventory (`_id` = assetKey): the findings as the engine gives them,
  * and what the last evaluation changed. Deliberately minimal — the finding lifecycle (new → active → fixed →
  * reopened, first/last seen, SLA) is built on top of it by the workflow: it reads `findings` and `lastChange`.
- * `vulnIds` (indexed) lets a KB change reach the hosts whose findings name a record even when the corrected
+ * `vulnIds` (indexed on MongoDB, see server/db/multikey-indexes.ts) lets a KB change reach the hosts whose findings name a record even when the corrected
  * record no longer names their package.
  */
 export interface DetectionChange {
@@ -43,6 +43,5 @@ const detectionResultSchema = new Schema<DetectionResultDoc>(
   },
   { collection: 'detection_results', versionKey: false, minimize: false },
 );
-detectionResultSchema.index({ vulnIds: 1 });
 
 export const DetectionResultModel = defineModel<DetectionResultDoc>('DetectionResult', detectionResultSchema);

@@ -7,7 +7,7 @@ import { defineModel } from './define-model';
  * per asset (`_id` = assetKey). Packages are stored compactly as one text of tab-separated lines
  * (`name version source sourceVersion arch ecosystem`, empty fields for absent values): 100k packages stay far
  * below the 16 MB document limit (~6 MB), where an array of sub-documents would not. `packageKeys` holds the KB
- * lookup keys of the packages and services (`deb:openssl`, `cpe:openbsd:openssh`), indexed: a KB change finds the
+ * lookup keys of the packages and services (`deb:openssl`, `cpe:openbsd:openssh`), indexed on MongoDB: a KB change finds the
  * inventories it touches without reading packages.
  */
 export interface StoredInventory {
@@ -40,7 +40,6 @@ const inventorySchema = new Schema<StoredInventory>(
   },
   { collection: 'inventories', versionKey: false, minimize: false },
 );
-inventorySchema.index({ packageKeys: 1 });
 inventorySchema.index({ businessUnitId: 1 });
 
 export const InventoryModel = defineModel<StoredInventory>('Inventory', inventorySchema);

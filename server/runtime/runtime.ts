@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import ConnectionString from 'mongodb-connection-string-url';
 import type { VigilConfig } from '../config/env';
 import { redactUri } from '../config/env';
+import { ensureMultikeyIndexes } from '../db/multikey-indexes';
 import { FieldEncryption, prepareEncryption, type MasterKeySource } from '../crypto/encryption';
 import { startEmbeddedDb } from '../db/embedded-db';
 import { AppError, isAppError } from '../errors/app-error';
@@ -91,6 +92,7 @@ async function createRuntime(options: { config: VigilConfig; log: Logger; onMast
   const encryption = new FieldEncryption(mongoose.connection.getClient(), dbName, setup);
   try {
     await encryption.verifyMasterKey();
+    await ensureMultikeyIndexes({ connection: mongoose.connection });
   } catch (error) {
     await mongoose.disconnect();
     throw error;

@@ -21,7 +21,7 @@ const SECTIONS = [
 ] as const;
 
 /** Sections of this release; the others are shown disabled, as coming later. */
-const BUILT: Record<string, string> = { dashboard: '/', knowledgebase: '/kb', audit: '/audit', settings: '/settings' };
+const BUILT: Record<string, string> = { dashboard: '/', assets: '/assets', scans: '/scans', knowledgebase: '/kb', scanners: '/scanners', audit: '/audit', settings: '/settings' };
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -49,7 +49,7 @@ describe('console dashboard', () => {
     await consoleServer?.stop();
   }, TIMEOUT);
 
-  it('lists the sections, with only the built ones (Dashboard, KnowledgeBase, Audit log, Settings) enabled', async () => {
+  it('lists the sections, with only the built ones (Dashboard, Assets, Scans, KnowledgeBase, Scanners, Audit log, Settings) enabled', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.waitFor();
     expect(await nav.locator('[data-nav-item]').count()).toBe(SECTIONS.length);
@@ -82,7 +82,7 @@ describe('console dashboard', () => {
       expect(await page.getByRole('link', { name: label, exact: true, disabled: true }).count(), `${label} accessible name`).toBe(1);
     }
     // Only the built sections (and the brand, which leads to the dashboard) navigate anywhere.
-    expect(await page.locator('aside a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['/', '/', '/kb', '/audit', '/settings']);
+    expect(await page.locator('aside a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['/', '/', '/assets', '/scans', '/kb', '/scanners', '/audit', '/settings']);
 
     expect(await page.getByTestId('page-title').textContent()).toBe('Dashboard');
     expect(await page.title()).toBe('Dashboard · Vigil');

@@ -25,7 +25,8 @@ export async function startProtocolConsole(options: { runtime: Runtime; leaseTtl
   const tls = await ensureInternalTls({ dataDir: tempDataDir() });
   const handle = createScannerProtocolHandler({
     encryption: options.runtime.encryption,
-    log: createLogger({ level: 'silent' }),
+    // Errors only: a failing request shows its cause in the test output.
+    log: createLogger({ level: 'error', destination: 2 }),
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     pollIntervalMs: options.pollIntervalMs ?? 200,
   });
@@ -60,10 +61,14 @@ export interface TestNode {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Enrols a node with `vigil scanner enroll` (a real process, its own data directory) and returns a handle to run it. */
-export async function enrollTestNode(options: { console: ProtocolConsole; name: string; token?: string; capacity?: number }): Promise<TestNode> {
+/**
+ * Enrols a node with `vigil scanner enroll` (a real process, its own data directory) and returns a handle to run it.
+ * The token is the one given (e.g. shown by the console UI), or one the in-process protocol console creates.
+ */
+export async function enrollTestNode(options: { console: Pick<ProtocolConsole, 'url'> & Partial<Pick<ProtocolConsole, 'createToken'>>; name: string; token?: string; capacity?: number }): Promise<TestNode> {
   const dataDir = path.join(tempDataDir(), 'node');
-  const token = options.token ?? (await options.console.createToken(options.name));
+  const token = options.token ?? (await options.console.createToken?.(options.name));
+  if (!token) throw new Error(`enrolment of ${options.name} needs a token, or a console that creates one`);
   const enrolled = await runVigil(['scanner', 'enroll', '--server', options.console.url, '--token', token, '--data-dir', dataDir, '--name', options.name], { env: cleanEnv({}) });
   if (enrolled.code !== 0) throw new Error(`enrolment of ${options.name} failed: ${enrolled.stderr}`);
   const nodeId = /\((node-[\w-]+)\)/.exec(enrolled.stdout)![1]!;

@@ -28,9 +28,9 @@ export function registerScannerCommands(program: Command): void {
       const ttlHours = Number(options.ttlHours);
       const { createEnrollmentToken } = await import('../../services/scanner-nodes/create-enrollment-token');
       const { consoleCertificatePin } = await import('../../services/scanner-nodes/console-certificate-pin');
-      const { ensureInternalTls, loadProvidedTls } = await import('../../crypto/internal-ca');
+      const { consoleTlsMaterial } = await import('../../crypto/internal-ca');
       const { config } = cliConfig();
-      const tls = config.tls ? loadProvidedTls(config.tls) : await ensureInternalTls({ dataDir: config.dataDir });
+      const tls = await consoleTlsMaterial(config);
       const created = await withRuntime(() => createEnrollmentToken({ name: options.name, ttlHours, pin: consoleCertificatePin(tls), actor: CLI_ACTOR }));
       if (options.json) printJson({ token: created.token, name: created.name, expiresAt: created.expiresAt.toISOString() });
       else process.stdout.write(`${created.token}\n# one-time token "${created.name}", valid until ${created.expiresAt.toISOString()}; it is not shown again\n`);

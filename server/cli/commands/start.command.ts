@@ -9,14 +9,14 @@ export function registerStartCommand(program: Command): void {
       const { loadConfig } = await import('../../config/env');
       const { createLogger } = await import('../../logging/logger');
       const { openRuntime, closeRuntime } = await import('../../runtime/runtime');
-      const { ensureInternalTls, loadProvidedTls } = await import('../../crypto/internal-ca');
+      const { consoleTlsMaterial } = await import('../../crypto/internal-ca');
       const { startConsoleServer } = await import('../../http/console-server');
       const { stopEmbeddedDb } = await import('../../db/embedded-db');
       const { announceMasterKey } = await import('../cli-runtime');
       const config = loadConfig();
       const log = createLogger({ level: config.logLevel });
       // TLS first: a bad certificate should fail before anything is started or created.
-      const tls = config.tls ? loadProvidedTls(config.tls) : await ensureInternalTls({ dataDir: config.dataDir });
+      const tls = await consoleTlsMaterial(config);
       const runtime = await openRuntime({ config, log, onMasterKeyCreated: announceMasterKey });
       const { createScannerProtocolHandler } = await import('../../scanner-protocol/scanner-protocol-handler');
       const scannerProtocol = createScannerProtocolHandler({ encryption: runtime.encryption, log });

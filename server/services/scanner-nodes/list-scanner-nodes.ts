@@ -1,10 +1,10 @@
-import { ScannerNodeModel } from '../../models/scanner-node.model';
+import { ScannerNodeModel, type ScannerNodeStatus } from '../../models/scanner-node.model';
 import { ScanJobModel } from '../../models/scan-job.model';
 
 export interface ScannerNodeSummary {
   id: string;
   name: string;
-  status: string;
+  status: ScannerNodeStatus;
   version: string;
   capabilities: string[];
   load: { running: number; capacity: number; loadAverage: number } | null;

@@ -17,6 +17,8 @@ describe('permission matrix', () => {
     ['manager', 'users:manage', false],
     ['manager', 'credentials:manage', true],
     ['analyst', 'scans:manage', true],
+    ['analyst', 'scanners:manage', false],
+    ['manager', 'scanners:manage', false],
     ['analyst', 'audit:read', false],
     ['remediation', 'findings:remediate', true],
     ['remediation', 'findings:triage', false],

@@ -26,6 +26,7 @@ const AREA_LABEL: Record<string, string> = {
   kb: 'KnowledgeBase',
   assets: 'Assets',
   scans: 'Scans',
+  scanners: 'Scanner nodes',
   findings: 'Findings',
   credentials: 'Credentials',
   users: 'Users',

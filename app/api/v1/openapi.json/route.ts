@@ -27,7 +27,7 @@ function openApiDocument(): OpenAPIObject {
     description: DESCRIPTION,
     version: readPackageVersion(),
     baseUrl: REST_ENDPOINT,
-    tags: ['auth', 'account', 'sessions', 'tokens', 'users', 'units', 'credentials', 'audit', 'roles', 'settings', 'sso', 'kb', 'system'],
+    tags: ['auth', 'account', 'sessions', 'tokens', 'users', 'units', 'credentials', 'audit', 'roles', 'settings', 'sso', 'kb', 'assets', 'findings', 'scans', 'scanners', 'system'],
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'An API token (vgl_…).' },
       cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: `The console session; mutations also need the ${CSRF_HEADER} header.` },
