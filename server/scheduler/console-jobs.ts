@@ -3,11 +3,11 @@ import { trustedKeys } from '../kb/kb-signing-keys';
 import type { Runtime } from '../runtime/runtime';
 import { removeExpiredSessions } from '../services/auth/remove-expired-sessions';
 import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/kb/run-recorded-kb-sync';
+import { launchDueScans } from '../services/scans/launch-due-scans';
 import { removeExpiredSsoTransactions } from '../services/sso/remove-expired-sso-transactions';
 import { startScheduler, type Scheduler } from './scheduler';
 
 const HOUR_MS = 3_600_000;
-
 
 /** The jobs every console node schedules; a lease makes each run on one node only. */
 export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
@@ -28,6 +28,13 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         schedule: '*/10 * * * *',
         maxRunMs: HOUR_MS,
         run: () => removeExpiredSsoTransactions(),
+      },
+      {
+        // Scheduled scans: each occurrence launched once per cluster (see launchDueScans).
+        name: 'scan-schedules',
+        schedule: '* * * * *',
+        maxRunMs: 5 * 60_000,
+        run: () => launchDueScans(),
       },
       {
         name: KB_SYNC_JOB,

@@ -4,6 +4,8 @@ import { DetectionReevaluationRunModel, type DetectionReevaluationRun } from '..
 import { DetectionResultModel } from '../../models/detection-result.model';
 import { InventoryModel } from '../../models/inventory.model';
 import { KbVulnerabilityModel } from '../../models/kb-vulnerability.model';
+import { AssetModel } from '../../models/asset.model';
+import { refreshOpenFindingCounts, syncAssetFindings } from '../findings/sync-asset-findings';
 import { saveDetectionResult } from './detection-results';
 import { inventoryOf } from './stored-inventory';
 
@@ -91,8 +93,16 @@ export async function runReevaluation(runId: string, options: { lookup?: KbLooku
       const previous = new Map((await DetectionResultModel.find({ _id: { $in: keys } }, { findings: 1 }).lean()).map((r) => [r._id, r.findings]));
       const plans = stored.map((doc) => ({ assetKey: doc._id, plan: planDetection(inventoryOf(doc)) }));
       const records = await lookup([...new Set(plans.flatMap((p) => p.plan.keys))].sort());
+      // Scanned hosts also carry a finding lifecycle (first/last seen, fixed); `vigil detect` inventories do not.
+      const assets = new Map((await AssetModel.find({ _id: { $in: keys } }, { businessUnitId: 1 }).lean()).map((a) => [a._id, a.businessUnitId]));
       for (const { assetKey, plan } of plans) {
-        const change = await saveDetectionResult(assetKey, evaluatePlan(plan, records), 'kb-change', run._id, previous.get(assetKey) ?? []);
+        const result = evaluatePlan(plan, records);
+        const change = await saveDetectionResult(assetKey, result, 'kb-change', run._id, previous.get(assetKey) ?? []);
+        const businessUnitId = assets.get(assetKey);
+        if (businessUnitId && change.appeared.length + change.closed.length + change.changed.length > 0) {
+          await syncAssetFindings({ businessUnitId, assetId: assetKey, runId: null, findings: result.findings, observation: 'all', at: change.at });
+          await refreshOpenFindingCounts({ assetId: assetKey });
+        }
         run.appeared += change.appeared.length;
         run.closed += change.closed.length;
         run.changed += change.changed.length;

@@ -5,11 +5,13 @@ import type { Inventory } from '../../../../server/inventory/inventory.schema';
 import { AssetModel } from '../../../../server/models/asset.model';
 import { FindingModel } from '../../../../server/models/finding.model';
 import { InventoryModel } from '../../../../server/models/inventory.model';
+import { KbVulnerabilityModel } from '../../../../server/models/kb-vulnerability.model';
 import type { Runtime } from '../../../../server/runtime/runtime';
 import { getAsset } from '../../../../server/services/assets/get-asset';
 import { listAssets } from '../../../../server/services/assets/list-assets';
 import { knownHostKeys } from '../../../../server/services/assets/asset-identity';
 import { recordHostResult } from '../../../../server/services/assets/record-host-result';
+import { reevaluateAfterKbChange } from '../../../../server/services/detection/reevaluate-inventories';
 import { listFindings } from '../../../../server/services/findings/list-findings';
 import { createServerCaller } from '../../../../server/trpc/root';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
@@ -246,6 +248,24 @@ describe('reading assets and findings', () => {
     expect(await listAssets({ scope: unitB, page: 1, pageSize: 50, sort: { by: 'name', direction: 'asc' } })).toMatchObject({ items: [], total: 0 });
     expect(await listFindings({ scope: unitB, filter: {}, page: 1, pageSize: 50, sort: { by: 'severity', direction: 'desc' } })).toMatchObject({ items: [], total: 0 });
     expect(await listFindings({ scope: unitB, filter: { assetId: webId }, page: 1, pageSize: 50, sort: { by: 'severity', direction: 'desc' } })).toMatchObject({ items: [], total: 0 });
+  });
+});
+
+describe('a KB correction', () => {
+  it('fixes the finding of a scanned asset without a rescan, and reopens it when the correction is undone', async () => {
+    const host = await record(hostResult({ address: '127.0.0.77', hostname: 'kbfix.vigil.test', ssh: { hostKey: { algorithm: 'ssh-ed25519', fingerprint: 'SHA256:kbfixKeyDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD' }, authenticated: true, inventory: bookworm('kbfix') } }));
+    const statuses = async () => (await FindingModel.find({ assetId: host!.assetId, vulnId: 'CVE-2024-6387' }, { status: 1, fixedAt: 1 }).lean()).map((f) => f.status);
+    expect(await statuses()).toEqual(['open', 'open']);
+    const original = await KbVulnerabilityModel.findById('CVE-2024-6387').lean();
+    // Debian corrects its data: bookworm's openssh was never affected.
+    const corrected = original!.affected.map((a) => (a.ecosystem === 'deb' && a.release === 'bookworm' ? { ...a, status: 'not-affected', fixedVersion: undefined } : a));
+    await KbVulnerabilityModel.updateOne({ _id: 'CVE-2024-6387' }, { $set: { affected: corrected } });
+    await reevaluateAfterKbChange(['CVE-2024-6387']);
+    expect(await statuses()).toEqual(['fixed', 'fixed']);
+    expect((await AssetModel.findById(host!.assetId, { openFindings: 1 }).lean())!.openFindings.total).toBe(0);
+    await KbVulnerabilityModel.updateOne({ _id: 'CVE-2024-6387' }, { $set: { affected: original!.affected } });
+    await reevaluateAfterKbChange(['CVE-2024-6387']);
+    expect(await statuses()).toEqual(['open', 'open']);
   });
 });
 
