@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   'scanners:manage',
   'findings:read',
   'findings:triage',
+  // Deciding a risk acceptance or false-positive claim (four-eyes: never one's own request).
+  'findings:approve',
   'findings:remediate',
   'credentials:read',
   'credentials:manage',
@@ -44,6 +46,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'assets:manage',
     'scans:manage',
     'findings:triage',
+    'findings:approve',
     'findings:remediate',
     'credentials:manage',
     'tokens:own',
@@ -56,7 +59,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   admin: 'Everything, including users, business units, SSO, settings, scanner nodes and other users’ sessions.',
-  manager: 'Runs the programme: assets, scans, credentials, findings and KB sources of their units; reads users and the audit log.',
+  manager: 'Runs the programme: assets, scans, credentials, findings (approving exceptions) and KB sources of their units; reads users and the audit log.',
   analyst: 'Runs scans and triages findings of their units.',
   remediation: 'Sees the findings of their units and records fixes.',
   auditor: 'Reads everything of their units, including the audit log; changes nothing.',

@@ -3,6 +3,7 @@ import { isAppError } from '../errors/app-error';
 import { readPackageVersion } from '../runtime/project-root';
 import { registerAdminCommands } from './commands/admin.command';
 import { registerAuditCommands } from './commands/audit.command';
+import { registerBackupCommands } from './commands/backup.command';
 import { registerCredentialCommands } from './commands/credentials.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerDetectCommands } from './commands/detect.command';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerDetectCommands(program);
   registerScannerCommands(program);
   registerScanCommands(program);
+  registerBackupCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -43,6 +43,19 @@ export type AssetFindingCounts = Record<KbSeverity, number> & { total: number };
 
 export const EMPTY_FINDING_COUNTS: AssetFindingCounts = { critical: 0, high: 0, medium: 0, low: 0, none: 0, unknown: 0, total: 0 };
 
+/** How much the business depends on the host, 1 (lab box) to 5 (crown jewels); it weighs each finding's risk. */
+export const ASSET_CRITICALITY_MIN = 1;
+export const ASSET_CRITICALITY_MAX = 5;
+export const DEFAULT_ASSET_CRITICALITY = 3;
+
+/** Risk of the asset's open findings without an approved exception: the worst one and the sum (README "Vulnerability workflow"). */
+export interface AssetRisk {
+  max: number;
+  total: number;
+}
+
+export const NO_RISK: AssetRisk = { max: 0, total: 0 };
+
 /**
  * Each part is BinData subtype 6 on disk (random encryption, purpose "evidence"), replaced independently: a
  * services-only scan renews the banners and keeps the last inventory output.
@@ -72,6 +85,8 @@ export interface Asset {
   /** When the last SSH inventory was stored (null: the asset was only ever seen from the network). */
   inventoryAt: Date | null;
   openFindings: AssetFindingCounts;
+  criticality: number;
+  risk: AssetRisk;
   lastScanRunId: string | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
@@ -94,6 +109,8 @@ const assetSchema = new Schema<Asset>(
     packageCount: { type: Number, default: 0 },
     inventoryAt: { type: Date, default: null },
     openFindings: { type: Schema.Types.Mixed, default: () => ({ ...EMPTY_FINDING_COUNTS }) },
+    criticality: { type: Number, min: ASSET_CRITICALITY_MIN, max: ASSET_CRITICALITY_MAX, default: DEFAULT_ASSET_CRITICALITY },
+    risk: { type: Schema.Types.Mixed, default: () => ({ ...NO_RISK }) },
     lastScanRunId: { type: String, default: null },
     firstSeenAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
@@ -106,6 +123,7 @@ assetSchema.index({ businessUnitId: 1, addresses: 1 });
 assetSchema.index({ businessUnitId: 1, hostnames: 1 });
 assetSchema.index({ businessUnitId: 1, 'sshHostKeys.fingerprint': 1 });
 assetSchema.index({ businessUnitId: 1, lastSeenAt: -1 });
+assetSchema.index({ businessUnitId: 1, 'risk.max': -1 });
 
 export const AssetModel = defineModel<Asset>('Asset', assetSchema);
 

@@ -5,14 +5,36 @@ import { defineModel } from './define-model';
 
 /**
  * One vulnerability of one asset over time (SPEC §2.5): `_id` = `${assetId}|${vulnId} ${ecosystem} ${package}`
- * (findingKey of the detection result). Opened when detection first reports it, fixed when a complete result no
- * longer does, open again when it comes back — first seen is kept. The evidence fields are those of the latest
- * detection. The workflow (triage, SLA, exceptions) builds on this record.
+ * (findingKey of the detection result). The evidence fields are those of the latest detection.
+ *
+ * Lifecycle (README "Vulnerability workflow"): `new` when detection first reports it; `active` once a later scan
+ * sees it again; `fixed` when a later result of the same scope no longer shows it (`fixedReason` says whether a scan
+ * stopped seeing it or a KB correction withdrew it); `reopened` when it comes back after a fix or when the exception
+ * that covered it expires. First seen is kept throughout.
+ *
+ * An approved exception is an overlay (`exceptionState`), not a lifecycle state: scans keep tracking the finding,
+ * while open counts, risk rollups and SLAs leave it out until the exception ends.
  */
-export const FINDING_STATUSES = ['open', 'fixed'] as const;
+export const FINDING_STATUSES = ['new', 'active', 'fixed', 'reopened'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
+/** The statuses of a finding that still needs work. */
+export const OPEN_FINDING_STATUSES = ['new', 'active', 'reopened'] as const satisfies readonly FindingStatus[];
+
+export const FIXED_REASONS = ['not-seen-by-scan', 'kb-correction'] as const;
+export type FixedReason = (typeof FIXED_REASONS)[number];
+
+export const EXCEPTION_STATES = ['risk-accepted', 'false-positive'] as const;
+export type ExceptionState = (typeof EXCEPTION_STATES)[number];
+
+export const RISK_BUCKETS = ['critical', 'high', 'medium', 'low', 'none'] as const;
+export type RiskBucket = (typeof RISK_BUCKETS)[number];
 
 export const SEVERITY_RANK: Record<KbSeverity, number> = { critical: 5, high: 4, medium: 3, low: 2, none: 1, unknown: 0 };
+
+/** The findings open counts, risk rollups and SLAs count: open and not covered by an approved exception. */
+export const ACTIONABLE_FINDING_FILTER = { status: { $in: [...OPEN_FINDING_STATUSES] }, exceptionState: null } as const;
+
+export const isOpenFinding = (status: FindingStatus) => (OPEN_FINDING_STATUSES as readonly FindingStatus[]).includes(status);
 
 export interface FindingRecord {
   _id: string;
@@ -33,17 +55,32 @@ export interface FindingRecord {
   cvss: number | null;
   epss: number | null;
   kev: boolean;
+  /** CISA's remediation due date of the KEV entry (null: not in KEV). */
+  kevDueAt: Date | null;
   rule: string;
   ruleSource: KbSourceId;
   confidence: 'confirmed' | 'potential';
   /** Service findings: where the service listens. */
   port: number | null;
+  /** risk-score.ts of the evidence and the asset's criticality, 0–100. */
+  riskScore: number;
+  riskBucket: RiskBucket;
+  /** firstSeenAt + the SLA policy's days for the severity, or the KEV due date when earlier; null: no deadline. */
+  slaDueAt: Date | null;
   status: FindingStatus;
+  /** Scans (or KB re-evaluations) that reported it; a result recorded twice counts once. */
+  timesSeen: number;
   firstSeenAt: Date;
   lastSeenAt: Date;
   fixedAt: Date | null;
+  fixedReason: FixedReason | null;
   reopenedAt: Date | null;
   lastRunId: string | null;
+  /** The exception requested or approved for it (one at a time). */
+  exceptionId: string | null;
+  /** Set while that exception is approved. */
+  exceptionState: ExceptionState | null;
+  exceptionExpiresAt: Date | null;
 }
 
 const findingSchema = new Schema<FindingRecord>(
@@ -65,21 +102,33 @@ const findingSchema = new Schema<FindingRecord>(
     cvss: { type: Number, default: null },
     epss: { type: Number, default: null },
     kev: { type: Boolean, required: true },
+    kevDueAt: { type: Date, default: null },
     rule: { type: String, required: true },
     ruleSource: { type: String, required: true },
     confidence: { type: String, enum: ['confirmed', 'potential'], required: true },
     port: { type: Number, default: null },
+    riskScore: { type: Number, required: true },
+    riskBucket: { type: String, enum: RISK_BUCKETS, required: true },
+    slaDueAt: { type: Date, default: null },
     status: { type: String, enum: FINDING_STATUSES, required: true },
+    timesSeen: { type: Number, required: true },
     firstSeenAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
     fixedAt: { type: Date, default: null },
+    fixedReason: { type: String, enum: [...FIXED_REASONS, null], default: null },
     reopenedAt: { type: Date, default: null },
     lastRunId: { type: String, default: null },
+    exceptionId: { type: String, default: null },
+    exceptionState: { type: String, enum: [...EXCEPTION_STATES, null], default: null },
+    exceptionExpiresAt: { type: Date, default: null },
   },
   { collection: 'findings', versionKey: false, minimize: false },
 );
 findingSchema.index({ assetId: 1, status: 1 });
 findingSchema.index({ businessUnitId: 1, status: 1, severityRank: -1 });
 findingSchema.index({ businessUnitId: 1, vulnId: 1 });
+findingSchema.index({ businessUnitId: 1, status: 1, slaDueAt: 1 });
+findingSchema.index({ businessUnitId: 1, riskScore: -1 });
+findingSchema.index({ exceptionId: 1 });
 
 export const FindingModel = defineModel<FindingRecord>('Finding', findingSchema);

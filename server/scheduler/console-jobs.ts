@@ -2,6 +2,7 @@ import { KB_IMPORTERS } from '../kb/importers/kb-importers';
 import { trustedKeys } from '../kb/kb-signing-keys';
 import type { Runtime } from '../runtime/runtime';
 import { removeExpiredSessions } from '../services/auth/remove-expired-sessions';
+import { expireFindingExceptions } from '../services/findings/exceptions/end-finding-exception';
 import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/kb/run-recorded-kb-sync';
 import { launchDueScans } from '../services/scans/launch-due-scans';
 import { removeExpiredSsoTransactions } from '../services/sso/remove-expired-sso-transactions';
@@ -35,6 +36,13 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         schedule: '* * * * *',
         maxRunMs: 5 * 60_000,
         run: () => launchDueScans(),
+      },
+      {
+        // Finding exceptions past their expiry: expired, and the findings they covered reopened.
+        name: 'finding-exception-expiry',
+        schedule: '*/15 * * * *',
+        maxRunMs: HOUR_MS,
+        run: () => expireFindingExceptions(),
       },
       {
         name: KB_SYNC_JOB,

@@ -15,10 +15,11 @@ import { accountRouter } from './routers/account/account.router';
 import { settingsRouter } from './routers/settings/settings.router';
 import { assetsRouter } from './routers/assets/assets.router';
 import { findingsRouter } from './routers/findings/findings.router';
+import { exceptionsRouter } from './routers/exceptions/exceptions.router';
 import { scannersRouter } from './routers/scanners/scanners.router';
 import { scansRouter } from './routers/scans/scans.router';
 
-export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter, assets: assetsRouter, findings: findingsRouter, scanners: scannersRouter, scans: scansRouter });
+export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter, assets: assetsRouter, findings: findingsRouter, exceptions: exceptionsRouter, scanners: scannersRouter, scans: scansRouter });
 
 export type AppRouter = typeof appRouter;
 

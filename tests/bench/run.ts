@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<void>> = {
   'kb-import': async () => (await import('./kb-import.bench')).run(),
   detect: async () => (await import('./detect.bench')).run(),
+  scan: async () => (await import('./scan.bench')).run(),
 };
 
 async function main() {

@@ -98,7 +98,7 @@ export function registerScanCommands(program: Command): void {
         const assets = [];
         for (const id of assetIds) {
           const asset = await getAsset({ scope: SYSTEM_SCOPE, id });
-          assets.push({ ...asset, findings: asset.findings.filter((f) => f.status === 'open') });
+          assets.push({ ...asset, findings: asset.findings.filter((f) => f.status !== 'fixed') });
         }
         return { run: view, assets };
       });

@@ -58,6 +58,8 @@ export function registerScannerCommands(program: Command): void {
       const capacity = Number(options.capacity);
       if (!Number.isInteger(capacity) || capacity < 1 || capacity > 64) throw new AppError('BAD_INPUT', '--capacity is 1 to 64');
       const { runScannerNode } = await import('../../../scanner/node/scanner-node');
+      const { prepareScannerProcess } = await import('../../../scanner/node/prepare-scanner-process');
+      prepareScannerProcess();
       const { createLogger } = await import('../../logging/logger');
       const log = createLogger({ level: (process.env.VIGIL_LOG_LEVEL as 'info' | undefined) ?? 'info', destination: 2 });
       const controller = new AbortController();

@@ -1,5 +1,5 @@
 import type { InventoryOs, InventoryPackage } from '../../inventory/inventory.schema';
-import type { AssetFindingCounts, AssetService } from '../../models/asset.model';
+import { DEFAULT_ASSET_CRITICALITY, NO_RISK, type AssetFindingCounts, type AssetRisk, type AssetService } from '../../models/asset.model';
 import type { FindingView } from '../findings/finding-view';
 import type { StoredAsset } from './asset-identity';
 
@@ -14,6 +14,10 @@ export interface AssetSummary {
   packageCount: number;
   serviceCount: number;
   openFindings: AssetFindingCounts;
+  /** 1–5; weighs the risk of its findings. */
+  criticality: number;
+  /** Of its open findings without an approved exception: the worst score and the sum. */
+  risk: AssetRisk;
   firstSeenAt: string;
   lastSeenAt: string;
   hostKeyAlert: { expected: string[]; presented: string | null; at: string } | null;
@@ -27,7 +31,7 @@ export interface AssetDetail extends AssetSummary {
   inventoryAt: string | null;
   lastScanRunId: string | null;
   packages: InventoryPackage[];
-  /** Open and fixed, open first, most severe first. */
+  /** Open and fixed, open first, riskiest first. */
   findings: FindingView[];
 }
 
@@ -42,6 +46,9 @@ export function toAssetSummary(asset: StoredAsset): AssetSummary {
     packageCount: asset.packageCount,
     serviceCount: asset.services.length,
     openFindings: asset.openFindings,
+    // Assets stored before criticality and risk existed read as the defaults until their next scan.
+    criticality: asset.criticality ?? DEFAULT_ASSET_CRITICALITY,
+    risk: asset.risk ?? NO_RISK,
     firstSeenAt: asset.firstSeenAt.toISOString(),
     lastSeenAt: asset.lastSeenAt.toISOString(),
     hostKeyAlert: asset.hostKeyAlert ? { ...asset.hostKeyAlert, at: asset.hostKeyAlert.at.toISOString() } : null,

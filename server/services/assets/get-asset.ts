@@ -4,7 +4,8 @@ import { AssetModel, WITHOUT_EVIDENCE } from '../../models/asset.model';
 import { FindingModel, type FindingRecord } from '../../models/finding.model';
 import { InventoryModel } from '../../models/inventory.model';
 import { decodePackages } from '../detection/stored-inventory';
-import { FINDINGS_BY_URGENCY, toFindingView } from '../findings/finding-view';
+import { byUrgency, toFindingView } from '../findings/finding-view';
+import { readSlaPolicy } from '../findings/sla-policy';
 import type { StoredAsset } from './asset-identity';
 import { toAssetDetail, type AssetDetail } from './asset-view';
 
@@ -12,9 +13,11 @@ import { toAssetDetail, type AssetDetail } from './asset-view';
 export async function getAsset(options: { scope: Scope; id: string }): Promise<AssetDetail> {
   const asset = await AssetModel.findOne({ ...scopeFilter(options.scope), _id: options.id }, WITHOUT_EVIDENCE).lean<StoredAsset>();
   if (!asset) throw new AppError('NOT_FOUND', `asset ${options.id} not found`);
-  const [inventory, findings] = await Promise.all([
+  const [inventory, findings, policy] = await Promise.all([
     asset.inventoryAt ? InventoryModel.findById(asset._id, { packagesText: 1 }).lean() : null,
-    FindingModel.find({ assetId: asset._id, businessUnitId: asset.businessUnitId }).sort(FINDINGS_BY_URGENCY).lean<FindingRecord[]>(),
+    FindingModel.find({ assetId: asset._id, businessUnitId: asset.businessUnitId }).lean<FindingRecord[]>(),
+    readSlaPolicy(),
   ]);
-  return toAssetDetail(asset, decodePackages(inventory?.packagesText ?? ''), findings.map(toFindingView));
+  const clock = { now: new Date(), policy };
+  return toAssetDetail(asset, decodePackages(inventory?.packagesText ?? ''), findings.sort(byUrgency).map((finding) => toFindingView(finding, clock)));
 }

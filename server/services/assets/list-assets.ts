@@ -4,7 +4,7 @@ import { AssetModel, WITHOUT_EVIDENCE, type Asset } from '../../models/asset.mod
 import type { StoredAsset } from './asset-identity';
 import { toAssetSummary, type AssetSummary } from './asset-view';
 
-export const ASSET_SORTS = ['name', 'lastSeenAt', 'firstSeenAt', 'findings'] as const;
+export const ASSET_SORTS = ['name', 'lastSeenAt', 'firstSeenAt', 'findings', 'risk'] as const;
 export type AssetSort = (typeof ASSET_SORTS)[number];
 export const ASSETS_MAX_PAGE_SIZE = 200;
 
@@ -23,6 +23,8 @@ const SORT_FIELDS: Record<AssetSort, string[]> = {
   firstSeenAt: ['firstSeenAt'],
   // Worst first when descending: the critical count decides, then high, medium, low, then how many in all.
   findings: ['openFindings.critical', 'openFindings.high', 'openFindings.medium', 'openFindings.low', 'openFindings.total'],
+  // Riskiest first when descending: the worst finding decides, then the sum.
+  risk: ['risk.max', 'risk.total'],
 };
 
 function sortOf(sort: { by: AssetSort; direction: 'asc' | 'desc' }): Record<string, SortOrder> {

@@ -4,9 +4,13 @@ import type { FieldEncryption } from '../../crypto/encryption';
 import type { Inventory } from '../../inventory/inventory.schema';
 import { AssetModel, type Asset, type AssetHostKey, type AssetHostKeyAlert } from '../../models/asset.model';
 import { InventoryModel } from '../../models/inventory.model';
+import { ScanRunModel } from '../../models/scan-run.model';
+import { ScanModel } from '../../models/scan.model';
+import { parsePortSpec } from '../../../scanner/targets';
 import { storeInventoryAndDetect } from '../detection/store-inventory';
 import { inventoryOf } from '../detection/stored-inventory';
-import { refreshOpenFindingCounts, syncAssetFindings, type FindingObservation } from '../findings/sync-asset-findings';
+import { refreshOpenFindingRollup } from '../findings/risk-rollup';
+import { syncAssetFindings, type FindingObservation } from '../findings/sync-asset-findings';
 import { claimIdentifiers, findAsset, hostnamesOf, normaliseHostname, type AssetMatch, type StoredAsset } from './asset-identity';
 import { inventoryServices, portsWereScanned, sealInventoryEvidence, sealServiceEvidence, serviceSummaries } from './host-observation';
 
@@ -56,6 +60,13 @@ function displayName(result: HostResult, previous: StoredAsset | undefined, host
 async function lastInventory(asset: Pick<Asset, '_id' | 'inventoryAt'> | undefined, host: string): Promise<Inventory> {
   const stored = asset?.inventoryAt ? await InventoryModel.findById(asset._id, { host: 1, os: 1, kernel: 1, packagesText: 1, services: 1 }).lean() : null;
   return stored ? inventoryOf(stored) : { host, os: UNKNOWN_OS, packages: [], services: [] };
+}
+
+/** The ports the run's scan probes (null: not a run of a stored scan, e.g. a test's result). */
+async function scannedPortsOf(runId: string): Promise<number[] | null> {
+  const run = await ScanRunModel.findById(runId, { scanId: 1 }).lean();
+  const scan = run ? await ScanModel.findById(run.scanId, { ports: 1 }).lean() : null;
+  return scan ? parsePortSpec(scan.ports) : null;
 }
 
 /**
@@ -109,7 +120,9 @@ export async function recordHostResult(options: { encryption: FieldEncryption; b
   if (!observation) return { assetId, created: !previous, findings: { open: previous?.openFindings.total ?? 0, appeared: 0, fixed: 0 }, hostKeyAlert: false };
   const hostInventory = inventory ? { ...inventory, services: inventoryServices(result, inventory.services) } : { ...(await lastInventory(previous, fields.name)), services: inventoryServices(result) };
   const detection = await storeInventoryAndDetect({ assetKey: assetId, businessUnitId, inventory: hostInventory });
-  const changes = await syncAssetFindings({ businessUnitId, assetId, runId, findings: detection.result.findings, observation, at });
-  const counts = await refreshOpenFindingCounts({ assetId });
+  // A network scan fixes service findings only on the ports it probed: absence from an unrelated scan fixes nothing.
+  const scannedPorts = observation === 'services' ? await scannedPortsOf(runId) : null;
+  const changes = await syncAssetFindings({ businessUnitId, assetId, runId, findings: detection.result.findings, observation, ...(scannedPorts ? { scannedPorts } : {}), at });
+  const { counts } = await refreshOpenFindingRollup({ assetId });
   return { assetId, created: !previous, findings: { open: counts.total, ...changes }, hostKeyAlert: false };
 }

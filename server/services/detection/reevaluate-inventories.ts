@@ -5,7 +5,8 @@ import { DetectionResultModel } from '../../models/detection-result.model';
 import { InventoryModel } from '../../models/inventory.model';
 import { KbVulnerabilityModel } from '../../models/kb-vulnerability.model';
 import { AssetModel } from '../../models/asset.model';
-import { refreshOpenFindingCounts, syncAssetFindings } from '../findings/sync-asset-findings';
+import { refreshOpenFindingRollup } from '../findings/risk-rollup';
+import { syncAssetFindings } from '../findings/sync-asset-findings';
 import { saveDetectionResult } from './detection-results';
 import { inventoryOf } from './stored-inventory';
 
@@ -101,7 +102,7 @@ export async function runReevaluation(runId: string, options: { lookup?: KbLooku
         const businessUnitId = assets.get(assetKey);
         if (businessUnitId && change.appeared.length + change.closed.length + change.changed.length > 0) {
           await syncAssetFindings({ businessUnitId, assetId: assetKey, runId: null, findings: result.findings, observation: 'all', at: change.at });
-          await refreshOpenFindingCounts({ assetId: assetKey });
+          await refreshOpenFindingRollup({ assetId: assetKey });
         }
         run.appeared += change.appeared.length;
         run.closed += change.closed.length;

@@ -1,18 +1,36 @@
 import type { FilterQuery, SortOrder } from 'mongoose';
 import { scopeFilter, type Scope } from '../../auth/scope';
 import { AssetModel } from '../../models/asset.model';
-import { FindingModel, type FindingRecord, type FindingStatus } from '../../models/finding.model';
+import { ACTIONABLE_FINDING_FILTER, FindingModel, OPEN_FINDING_STATUSES, type ExceptionState, type FindingRecord, type FindingStatus } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { toFindingView, type FindingView } from './finding-view';
+import { slaDueRange, type SlaState } from './sla';
+import { readSlaPolicy } from './sla-policy';
 
-export const FINDING_SORTS = ['severity', 'lastSeenAt', 'firstSeenAt', 'vulnId', 'package', 'epss'] as const;
+export const FINDING_SORTS = ['risk', 'severity', 'slaDueAt', 'lastSeenAt', 'firstSeenAt', 'vulnId', 'package', 'epss'] as const;
 export type FindingSort = (typeof FINDING_SORTS)[number];
 export const FINDINGS_MAX_PAGE_SIZE = 200;
 
+/** A status, or `open`: any of new, active, reopened. */
+export const FINDING_STATUS_FILTERS = ['open', 'new', 'active', 'fixed', 'reopened'] as const;
+export type FindingStatusFilter = (typeof FINDING_STATUS_FILTERS)[number];
+/** `none`: no approved exception; otherwise the exception that covers it. */
+export const FINDING_EXCEPTION_FILTERS = ['none', 'risk-accepted', 'false-positive'] as const;
+
 export interface FindingFilter {
   assetId?: string;
-  status?: FindingStatus;
+  status?: FindingStatusFilter;
   severity?: KbSeverity;
+  kev?: boolean;
+  epssMin?: number;
+  epssMax?: number;
+  /** Open findings without an approved exception whose SLA is in this state. */
+  slaState?: SlaState;
+  exception?: 'none' | ExceptionState;
+  /** The binary or source package (or `vendor:product` of a service), exactly. */
+  package?: string;
+  /** A CVE id (or the vulnerability's own id), exactly. */
+  cve?: string;
 }
 
 export interface ListFindingsResult {
@@ -23,7 +41,9 @@ export interface ListFindingsResult {
 }
 
 const SORT_FIELDS: Record<FindingSort, string[]> = {
+  risk: ['riskScore', 'severityRank'],
   severity: ['severityRank', 'cvss'],
+  slaDueAt: ['slaDueAt'],
   lastSeenAt: ['lastSeenAt'],
   firstSeenAt: ['firstSeenAt'],
   vulnId: ['vulnId'],
@@ -37,6 +57,27 @@ function sortOf(sort: { by: FindingSort; direction: 'asc' | 'desc' }): Record<st
   return { ...Object.fromEntries(SORT_FIELDS[sort.by].map((field) => [field, order])), _id: 1 };
 }
 
+const statusCondition = (status: FindingStatusFilter): FilterQuery<FindingRecord> => (status === 'open' ? { status: { $in: [...OPEN_FINDING_STATUSES] } } : { status: status as FindingStatus });
+
+/** The filter as a query: each condition its own clause of an $and, so none overwrites another. */
+export function findingQuery(options: { scope: Scope; filter: FindingFilter; now: Date; dueSoonDays: number }): FilterQuery<FindingRecord> {
+  const { filter } = options;
+  const epss = { ...(filter.epssMin !== undefined ? { $gte: filter.epssMin } : {}), ...(filter.epssMax !== undefined ? { $lte: filter.epssMax } : {}) };
+  const clauses: FilterQuery<FindingRecord>[] = [
+    scopeFilter(options.scope),
+    ...(filter.assetId ? [{ assetId: filter.assetId }] : []),
+    ...(filter.status ? [statusCondition(filter.status)] : []),
+    ...(filter.severity ? [{ severity: filter.severity }] : []),
+    ...(filter.kev !== undefined ? [{ kev: filter.kev }] : []),
+    ...(Object.keys(epss).length > 0 ? [{ epss }] : []),
+    ...(filter.slaState ? [ACTIONABLE_FINDING_FILTER, slaDueRange(filter.slaState, options.now, { dueSoonDays: options.dueSoonDays })] : []),
+    ...(filter.exception ? [{ exceptionState: filter.exception === 'none' ? null : filter.exception }] : []),
+    ...(filter.package ? [{ $or: [{ package: filter.package }, { sourcePackage: filter.package }] }] : []),
+    ...(filter.cve ? [{ $or: [{ vulnId: filter.cve }, { cves: filter.cve }] }] : []),
+  ];
+  return { $and: clauses };
+}
+
 /**
  * One page of the findings of the caller's business units. An asset id of another unit filters to nothing, exactly
  * as an id that does not exist.
@@ -44,13 +85,9 @@ function sortOf(sort: { by: FindingSort; direction: 'asc' | 'desc' }): Record<st
 export async function listFindings(options: { scope: Scope; filter: FindingFilter; page: number; pageSize: number; sort: { by: FindingSort; direction: 'asc' | 'desc' } }): Promise<ListFindingsResult> {
   const pageSize = Math.min(Math.max(1, Math.floor(options.pageSize)), FINDINGS_MAX_PAGE_SIZE);
   const page = Math.max(1, Math.floor(options.page));
-  const { filter } = options;
-  const query: FilterQuery<FindingRecord> = {
-    ...scopeFilter(options.scope),
-    ...(filter.assetId ? { assetId: filter.assetId } : {}),
-    ...(filter.status ? { status: filter.status } : {}),
-    ...(filter.severity ? { severity: filter.severity } : {}),
-  };
+  const policy = await readSlaPolicy();
+  const now = new Date();
+  const query = findingQuery({ scope: options.scope, filter: options.filter, now, dueSoonDays: policy.dueSoonDays });
   const [docs, total] = await Promise.all([
     FindingModel.find(query)
       .sort(sortOf(options.sort))
@@ -59,8 +96,12 @@ export async function listFindings(options: { scope: Scope; filter: FindingFilte
       .lean<FindingRecord[]>(),
     FindingModel.countDocuments(query),
   ]);
-  // The page's asset names, in one query instead of a join.
+  return { items: await withAssetNames(docs, { now, policy }), total, page, pageSize };
+}
+
+/** Views of a page of findings with their assets' names, in one query instead of a join. */
+export async function withAssetNames(docs: FindingRecord[], clock: Parameters<typeof toFindingView>[1]): Promise<(FindingView & { assetName: string })[]> {
   const assetIds = [...new Set(docs.map((doc) => doc.assetId))];
   const names = new Map((await AssetModel.find({ _id: { $in: assetIds } }, { name: 1 }).lean()).map((asset) => [asset._id, asset.name]));
-  return { items: docs.map((doc) => ({ ...toFindingView(doc), assetName: names.get(doc.assetId) ?? '' })), total, page, pageSize };
+  return docs.map((doc) => ({ ...toFindingView(doc, clock), assetName: names.get(doc.assetId) ?? '' }));
 }

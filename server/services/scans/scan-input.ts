@@ -6,7 +6,7 @@ import { parsePortSpec } from '../../../scanner/targets';
 const MAX_TARGET_ENTRIES = 1000;
 
 /** Defaults tuned for a LAN: fast connect timeouts with one retry keep recall on filtered ports. */
-export const DEFAULT_LIMITS = { hostConcurrency: 16, portConcurrency: 256, perHostRate: 0, connectTimeoutMs: 1500, retries: 1, hostTimeoutMs: 600_000 } as const;
+export const DEFAULT_LIMITS = { hostConcurrency: 32, portConcurrency: 512, perHostRate: 0, connectTimeoutMs: 1000, retries: 1, hostTimeoutMs: 600_000 } as const;
 
 const targetEntry = z.string().trim().min(1).max(253).regex(/^[\w.:/-]+$/, 'an address, range, CIDR or hostname');
 

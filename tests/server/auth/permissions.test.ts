@@ -22,6 +22,9 @@ describe('permission matrix', () => {
     ['analyst', 'audit:read', false],
     ['remediation', 'findings:remediate', true],
     ['remediation', 'findings:triage', false],
+    ['manager', 'findings:approve', true],
+    ['analyst', 'findings:approve', false],
+    ['remediation', 'findings:approve', false],
     ['remediation', 'credentials:read', false],
   ])('%s has %s: %s', (role, permission, expected) => {
     expect(roleHas(role, permission as never)).toBe(expected);

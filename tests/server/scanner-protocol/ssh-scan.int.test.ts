@@ -103,7 +103,7 @@ describe('an authenticated scan with two nodes', () => {
     expect(findings.map((f) => f.package).sort()).toEqual([...new Set(fromOpenssl)].sort());
     expect(new Set(findings.map((f) => f.vulnId))).toEqual(new Set(['CVE-2099-0001']));
     for (const finding of findings) {
-      expect(finding).toMatchObject({ status: 'open', confidence: 'confirmed', installedVersion: OPENSSL_SOURCE_VERSION, fixedVersion: `${OPENSSL_SOURCE_VERSION}+vigil1` });
+      expect(finding).toMatchObject({ status: 'new', confidence: 'confirmed', installedVersion: OPENSSL_SOURCE_VERSION, fixedVersion: `${OPENSSL_SOURCE_VERSION}+vigil1` });
       expect(finding.installedVersion).toBeTruthy();
       if (finding.unfixed) expect(finding.fixedVersion).toBeNull();
       else execFileSync('dpkg', ['--compare-versions', finding.installedVersion, 'lt', finding.fixedVersion!]);

@@ -167,7 +167,7 @@ function Services({ services }: { services: Asset['services'] }) {
 }
 
 function Findings({ findings }: { findings: Asset['findings'] }) {
-  const open = findings.filter((finding) => finding.status === 'open').length;
+  const open = findings.filter((finding) => finding.status !== 'fixed').length;
   return (
     <section className="card ui-card" aria-labelledby="asset-findings-title" data-testid="asset-findings">
       <header className="ui-card-header">
@@ -227,7 +227,7 @@ function Findings({ findings }: { findings: Asset['findings'] }) {
                   <span className="ui-sub">last {formatDateTime(finding.lastSeenAt)}</span>
                 </td>
                 <td>
-                  {finding.status === 'open' ? <Badge tone="danger">open</Badge> : <Badge tone="ok">fixed</Badge>}
+                  {finding.status !== 'fixed' ? <Badge tone="danger">{finding.status}</Badge> : <Badge tone="ok">fixed</Badge>}
                   {finding.fixedAt ? <span className="ui-sub">{formatDateTime(finding.fixedAt)}</span> : null}
                   {finding.reopenedAt ? <span className="ui-sub">reopened {formatDateTime(finding.reopenedAt)}</span> : null}
                 </td>

@@ -13,6 +13,8 @@ export const assetSummaryOutput = z.object({
   packageCount: count,
   serviceCount: count,
   openFindings: z.object({ critical: count, high: count, medium: count, low: count, none: count, unknown: count, total: count }),
+  criticality: z.number().int().min(1).max(5),
+  risk: z.object({ max: z.number().nonnegative(), total: z.number().nonnegative() }),
   firstSeenAt: z.iso.datetime(),
   lastSeenAt: z.iso.datetime(),
   hostKeyAlert: z.object({ expected: z.array(z.string()), presented: z.string().nullable(), at: z.iso.datetime() }).nullable(),

@@ -122,27 +122,30 @@ describe('recording host results', () => {
     expect(asset.services[1]).toMatchObject({ http: { status: 200, server: 'nginx', title: 'Welcome' } });
     // The banner matched by CPE is dropped: Debian's own data decides for an installed openssh (backports).
     expect(asset.findings.map((f) => [f.vulnId, f.package, f.status])).toEqual([
-      ['CVE-2024-6387', 'openssh-client', 'open'],
-      ['CVE-2024-6387', 'openssh-server', 'open'],
+      ['CVE-2024-6387', 'openssh-client', 'new'],
+      ['CVE-2024-6387', 'openssh-server', 'new'],
     ]);
     const [finding] = asset.findings;
-    expect(finding).toMatchObject({ installedVersion: '1:9.2p1-2+deb12u2', fixedVersion: '1:9.2p1-2+deb12u3', source: 'debian-oval', confidence: 'confirmed', severity: 'high', sourcePackage: 'openssh', fixedAt: null });
+    expect(finding).toMatchObject({ installedVersion: '1:9.2p1-2+deb12u2', fixedVersion: '1:9.2p1-2+deb12u3', source: 'debian-oval', confidence: 'confirmed', severity: 'high', sourcePackage: 'openssh', fixedAt: null, timesSeen: 1, slaState: 'ok', exceptionState: null });
     expect(finding!.rule).toMatch(/debian-oval bookworm openssh/);
     expect(finding!.firstSeenAt).toBe(finding!.lastSeenAt);
     expect(JSON.stringify(asset)).not.toMatch(/Marker|evidence/);
   });
 
-  it('sees the same findings again (last seen moves, first seen stays), then fixes them when the package is upgraded', async () => {
+  it('sees the same findings again (active; last seen moves, first seen stays), then fixes them when the package is upgraded', async () => {
     const before = await FindingModel.findOne({ assetId: webId, package: 'openssh-server' }).lean();
     expect(await record(hostResult(), 'run-2')).toMatchObject({ assetId: webId, created: false, findings: { open: 2, appeared: 0, fixed: 0 } });
     const seen = await FindingModel.findOne({ _id: before!._id }).lean();
-    expect(seen).toMatchObject({ status: 'open', firstSeenAt: before!.firstSeenAt, lastRunId: 'run-2' });
+    expect(seen).toMatchObject({ status: 'active', timesSeen: 2, firstSeenAt: before!.firstSeenAt, lastRunId: 'run-2' });
+    // The same run's result recorded again (a retried upload) is no new sighting.
+    await record(hostResult(), 'run-2');
+    expect(await FindingModel.findOne({ _id: before!._id }).lean()).toMatchObject({ status: 'active', timesSeen: 2 });
     expect(seen!.lastSeenAt.getTime()).toBeGreaterThan(before!.lastSeenAt.getTime());
 
     const upgraded = hostResult({ ssh: { hostKey: KEY_WEB, authenticated: true, inventory: bookworm('web1', '1:9.2p1-2+deb12u3') } });
     expect(await record(upgraded, 'run-3')).toMatchObject({ assetId: webId, findings: { open: 0, appeared: 0, fixed: 2 } });
     const fixed = await FindingModel.findOne({ _id: before!._id }).lean();
-    expect(fixed).toMatchObject({ status: 'fixed', firstSeenAt: before!.firstSeenAt, lastRunId: 'run-3' });
+    expect(fixed).toMatchObject({ status: 'fixed', fixedReason: 'not-seen-by-scan', firstSeenAt: before!.firstSeenAt, lastRunId: 'run-3' });
     expect(fixed!.fixedAt).toBeInstanceOf(Date);
     expect((await getAsset({ scope: unitA, id: webId })).openFindings.total).toBe(0);
   });
@@ -151,7 +154,7 @@ describe('recording host results', () => {
     const fixed = await FindingModel.findOne({ assetId: webId, package: 'openssh-server' }).lean();
     expect(await record(hostResult(), 'run-4')).toMatchObject({ findings: { open: 2, appeared: 2, fixed: 0 } });
     const reopened = await FindingModel.findOne({ _id: fixed!._id }).lean();
-    expect(reopened).toMatchObject({ status: 'open', fixedAt: null, firstSeenAt: fixed!.firstSeenAt });
+    expect(reopened).toMatchObject({ status: 'reopened', fixedAt: null, fixedReason: null, timesSeen: 3, firstSeenAt: fixed!.firstSeenAt });
     expect(reopened!.reopenedAt!.getTime()).toBeGreaterThan(fixed!.fixedAt!.getTime());
   });
 
@@ -191,7 +194,7 @@ describe('recording host results', () => {
     expect(asset.hostKeyAlert).toMatchObject({ expected: [KEY_WEB.fingerprint], presented: KEY_IMPOSTOR.fingerprint });
     expect(asset.sshHostKeys.map((k) => k.fingerprint)).toEqual([KEY_WEB.fingerprint]);
     expect(asset.packageCount).toBe(3);
-    expect(asset.findings.filter((f) => f.status === 'open')).toHaveLength(2);
+    expect(asset.findings.filter((f) => f.status !== 'fixed')).toHaveLength(2);
     expect((await InventoryModel.findById(webId, { packagesText: 1 }).lean())!.packagesText).toBe(packagesBefore);
     // The node's own refusal (no key in the result) alerts too; the known key stays what jobs expect.
     expect(await record(hostResult({ address: '127.0.0.22', ssh: undefined, problems: [{ stage: 'host-key-mismatch', message: 'host key differs from the expected one' }] }))).toMatchObject({ hostKeyAlert: true });
@@ -223,6 +226,7 @@ describe('reading assets and findings', () => {
 
   it('lists findings by asset, status and severity, with the asset name', async () => {
     const open = await listFindings({ scope: unitA, filter: { status: 'open' }, page: 1, pageSize: 50, sort: { by: 'severity', direction: 'desc' } });
+    expect(open.items.map((f) => f.status)).toEqual(['reopened', 'reopened']);
     expect(open.items.map((f) => [f.assetName, f.package])).toEqual([
       ['web1.vigil.test', 'openssh-client'],
       ['web1.vigil.test', 'openssh-server'],
@@ -254,18 +258,18 @@ describe('reading assets and findings', () => {
 describe('a KB correction', () => {
   it('fixes the finding of a scanned asset without a rescan, and reopens it when the correction is undone', async () => {
     const host = await record(hostResult({ address: '127.0.0.77', hostname: 'kbfix.vigil.test', ssh: { hostKey: { algorithm: 'ssh-ed25519', fingerprint: 'SHA256:kbfixKeyDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD' }, authenticated: true, inventory: bookworm('kbfix') } }));
-    const statuses = async () => (await FindingModel.find({ assetId: host!.assetId, vulnId: 'CVE-2024-6387' }, { status: 1, fixedAt: 1 }).lean()).map((f) => f.status);
-    expect(await statuses()).toEqual(['open', 'open']);
+    const statuses = async () => (await FindingModel.find({ assetId: host!.assetId, vulnId: 'CVE-2024-6387' }, { status: 1, fixedReason: 1 }).sort({ _id: 1 }).lean()).map((f) => `${f.status}${f.fixedReason ? ` ${f.fixedReason}` : ''}`);
+    expect(await statuses()).toEqual(['new', 'new']);
     const original = await KbVulnerabilityModel.findById('CVE-2024-6387').lean();
     // Debian corrects its data: bookworm's openssh was never affected.
     const corrected = original!.affected.map((a) => (a.ecosystem === 'deb' && a.release === 'bookworm' ? { ...a, status: 'not-affected', fixedVersion: undefined } : a));
     await KbVulnerabilityModel.updateOne({ _id: 'CVE-2024-6387' }, { $set: { affected: corrected } });
     await reevaluateAfterKbChange(['CVE-2024-6387']);
-    expect(await statuses()).toEqual(['fixed', 'fixed']);
+    expect(await statuses()).toEqual(['fixed kb-correction', 'fixed kb-correction']);
     expect((await AssetModel.findById(host!.assetId, { openFindings: 1 }).lean())!.openFindings.total).toBe(0);
     await KbVulnerabilityModel.updateOne({ _id: 'CVE-2024-6387' }, { $set: { affected: original!.affected } });
     await reevaluateAfterKbChange(['CVE-2024-6387']);
-    expect(await statuses()).toEqual(['open', 'open']);
+    expect(await statuses()).toEqual(['reopened', 'reopened']);
   });
 });
 

@@ -1,0 +1,23 @@
+import { Schema } from 'mongoose';
+import { defineModel } from './define-model';
+
+/** Installation-wide remediation deadlines (one document, `_id: 'sla'`, beside the auth policy in `settings`). */
+export interface SlaPolicy {
+  _id: 'sla';
+  /** Days from first seen to due, per severity. */
+  days: { critical: number; high: number; medium: number; low: number };
+  /** A finding due within this many days is `due-soon`. */
+  dueSoonDays: number;
+  updatedAt: Date;
+}
+
+const slaPolicySchema = new Schema<SlaPolicy>(
+  {
+    _id: { type: String, required: true },
+    days: { type: Schema.Types.Mixed, required: true },
+    dueSoonDays: { type: Number, required: true },
+  },
+  { collection: 'settings', timestamps: { createdAt: false, updatedAt: true }, versionKey: false },
+);
+
+export const SlaPolicyModel = defineModel<SlaPolicy>('SlaPolicy', slaPolicySchema);
