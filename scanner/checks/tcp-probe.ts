@@ -39,6 +39,15 @@ function classify(error: NodeJS.ErrnoException): AttemptResult {
   return 'filtered';
 }
 
+/** The node-wide pace of new connections, shared by every probe run of this process (all jobs, all hosts). */
+const nodePace = { intervalMs: 0, nextStartAt: 0 };
+
+/** Caps new connections per second across the whole scanner node (`vigil scanner run --max-rate`); 0 lifts the cap. */
+export function setNodeConnectionRate(options: { perSecond: number }): void {
+  nodePace.intervalMs = options.perSecond > 0 ? 1000 / options.perSecond : 0;
+  nodePace.nextStartAt = 0;
+}
+
 export interface ProbeOptions {
   /** An IP literal. */
   address: string;
@@ -109,21 +118,23 @@ class ProbeRun {
     }
   };
 
-  /** Starts attempts up to the concurrency, paced by the rate; ends the pass when nothing is left. */
+  /** Starts attempts up to the concurrency, paced by the host's and the node's rates; ends the pass when nothing is left. */
   private fill(): void {
     const { limits } = this.options;
     while (!this.finished && this.inFlight.size < limits.portConcurrency && this.next < this.queue.length) {
-      if (this.startIntervalMs > 0) {
+      if (this.startIntervalMs > 0 || nodePace.intervalMs > 0) {
         const now = performance.now();
+        const startAt = Math.max(this.startIntervalMs > 0 ? this.nextStartAt : 0, nodePace.intervalMs > 0 ? nodePace.nextStartAt : 0);
         // Sub-millisecond waits are skipped: timers cannot do them, and nextStartAt keeps the average exact.
-        if (this.nextStartAt - now >= 1) {
+        if (startAt - now >= 1) {
           this.wakeUp ??= setTimeout(() => {
             this.wakeUp = undefined;
             this.fill();
-          }, this.nextStartAt - now);
+          }, startAt - now);
           return;
         }
-        this.nextStartAt = Math.max(now, this.nextStartAt) + this.startIntervalMs;
+        if (this.startIntervalMs > 0) this.nextStartAt = Math.max(now, this.nextStartAt) + this.startIntervalMs;
+        if (nodePace.intervalMs > 0) nodePace.nextStartAt = Math.max(now, nodePace.nextStartAt) + nodePace.intervalMs;
       }
       this.connect(this.queue[this.next++]!);
     }

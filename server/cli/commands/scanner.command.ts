@@ -54,9 +54,14 @@ export function registerScannerCommands(program: Command): void {
     .description('run the scanner node loop (until SIGTERM / SIGINT)')
     .option('--data-dir <dir>', 'the node identity directory', defaultNodeDataDir())
     .option('--capacity <jobs>', 'jobs run at once', '2')
-    .action(async (options: { dataDir: string; capacity: string }) => {
+    .option('--max-rate <n>', 'new TCP connections per second for the whole node, all jobs together (0 = no node-wide cap)', '0')
+    .action(async (options: { dataDir: string; capacity: string; maxRate: string }) => {
       const capacity = Number(options.capacity);
       if (!Number.isInteger(capacity) || capacity < 1 || capacity > 64) throw new AppError('BAD_INPUT', '--capacity is 1 to 64');
+      const maxRate = Number(options.maxRate);
+      if (!Number.isInteger(maxRate) || maxRate < 0 || maxRate > 1_000_000) throw new AppError('BAD_INPUT', '--max-rate is 0 to 1000000');
+      const { setNodeConnectionRate } = await import('../../../scanner/checks/tcp-probe');
+      setNodeConnectionRate({ perSecond: maxRate });
       const { runScannerNode } = await import('../../../scanner/node/scanner-node');
       const { prepareScannerProcess } = await import('../../../scanner/node/prepare-scanner-process');
       prepareScannerProcess();

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobLimits } from '../../../scanner/protocol/v1/schemas';
 import { scanPorts } from '../../../scanner/checks/port-scan';
+import { setNodeConnectionRate } from '../../../scanner/checks/tcp-probe';
 import { closedPorts, close, listen, LOOPBACK, openDescriptors, startSilentPort } from './loopback-services';
 
 const limits: JobLimits = { hostConcurrency: 1, portConcurrency: 512, perHostRate: 0, connectTimeoutMs: 300, retries: 1, hostTimeoutMs: 60_000 };
@@ -64,6 +65,19 @@ describe('scanPorts (TCP connect scan on loopback)', () => {
     expect(result.closed).toBe(closed.length);
     // 20 connections at 50/s: the last starts no sooner than 19 intervals of 20 ms after the first.
     expect(performance.now() - started).toBeGreaterThanOrEqual(19 * 20 - 10);
+  });
+
+  it('paces the connections of every run together to the node-wide rate', async () => {
+    setNodeConnectionRate({ perSecond: 100 });
+    try {
+      const started = performance.now();
+      const [a, b] = await Promise.all([scanPorts({ address: LOOPBACK, ports: closed, limits }), scanPorts({ address: '127.0.0.2', ports: closed, limits })]);
+      expect(a.closed + b.closed).toBe(2 * closed.length);
+      // 40 connections at 100/s across both runs: the last starts no sooner than 39 intervals of 10 ms after the first.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(39 * 10 - 10);
+    } finally {
+      setNodeConnectionRate({ perSecond: 0 });
+    }
   });
 
   it('keeps at most portConcurrency connections in flight', async () => {
