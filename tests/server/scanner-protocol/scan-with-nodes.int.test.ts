@@ -8,6 +8,7 @@ import { ScanHostResultModel } from '../../../server/models/scan-job.model';
 import { ConsoleRequestError, createConsoleClient, postUnsigned } from '../../../scanner/node/console-client';
 import { heartbeatResponseSchema } from '../../../scanner/protocol/v1/schemas';
 import { cleanEnv, runVigil, tempDataDir } from '../../helpers/cli';
+import { bannerServer } from '../../helpers/banner-server';
 import { closeRuntime, openTestRuntime } from '../../helpers/runtime';
 import { enrollTestNode, startProtocolConsole, type ProtocolConsole, type TestNode } from '../../helpers/scanner-lab';
 import { dropDatabase, dumpContains, rawDump, testDatabaseUri } from '../../helpers/test-db';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   runtime = await openTestRuntime({ uri, masterKeyFile });
   consoleServer = await startProtocolConsole({ runtime, leaseTtlMs: 8000 });
   webServer = http.createServer((_req, res) => res.writeHead(200, { server: 'nginx/1.22.1', 'content-type': 'text/html' }).end('<html><head><title>Lab portal</title></head></html>'));
-  smtpServer = net.createServer((socket) => socket.end(`220 lab.example ESMTP Postfix (Debian/GNU) ${BANNER_MARKER}\r\n`));
+  smtpServer = bannerServer(() => `220 lab.example ESMTP Postfix (Debian/GNU) ${BANNER_MARKER}\r\n`);
   await Promise.all([listen(webServer), listen(smtpServer)]);
   nodes = await Promise.all([enrollTestNode({ console: consoleServer, name: 'node-a' }), enrollTestNode({ console: consoleServer, name: 'node-b' })]);
   for (const node of nodes) node.start();

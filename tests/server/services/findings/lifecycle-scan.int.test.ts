@@ -10,6 +10,7 @@ import { getScanRun } from '../../../../server/services/scans/get-scan-run';
 import { launchScan } from '../../../../server/services/scans/launch-scan';
 import { createScanInput } from '../../../../server/services/scans/scan-input';
 import { createServerCaller } from '../../../../server/trpc/root';
+import { bannerServer } from '../../../helpers/banner-server';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
 import { enrollTestNode, startProtocolConsole, type ProtocolConsole, type TestNode } from '../../../helpers/scanner-lab';
 import { dropDatabase, testDatabaseUri } from '../../../helpers/test-db';
@@ -54,8 +55,8 @@ const callerAs = (role: 'analyst' | 'manager', userId: string) => createServerCa
 beforeAll(async () => {
   runtime = await openTestRuntime({ uri });
   await seedKb();
-  sshLike = net.createServer((socket) => socket.end(`SSH-2.0-OpenSSH_${bannerVersion}\r\n`));
-  unrelated = net.createServer((socket) => socket.end('220 lab.example ESMTP Postfix\r\n'));
+  sshLike = bannerServer(() => `SSH-2.0-OpenSSH_${bannerVersion}\r\n`);
+  unrelated = bannerServer(() => '220 lab.example ESMTP Postfix\r\n');
   const [sshPort, otherPort] = await Promise.all([listen(sshLike), listen(unrelated)]);
   consoleServer = await startProtocolConsole({ runtime });
   node = await enrollTestNode({ console: consoleServer, name: 'lifecycle' });
