@@ -9,6 +9,9 @@ import type { Connection } from 'mongoose';
 const MULTIKEY_INDEXES: { collection: string; name: string; keys: Record<string, 1> }[] = [
   { collection: 'inventories', name: 'packageKeys_1', keys: { packageKeys: 1 } },
   { collection: 'detection_results', name: 'vulnIds_1', keys: { vulnIds: 1 } },
+  // A CVE naming thousands of CPEs would otherwise fail its KB write on FerretDB.
+  { collection: 'kb_vulnerabilities', name: 'aliases_1', keys: { aliases: 1 } },
+  { collection: 'kb_vulnerabilities', name: 'affectedPackages_1', keys: { affectedPackages: 1 } },
 ];
 
 export async function isFerretDb(connection: Connection): Promise<boolean> {

@@ -6,6 +6,7 @@ import { expireFindingExceptions } from '../services/findings/exceptions/end-fin
 import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/kb/run-recorded-kb-sync';
 import { launchDueScans } from '../services/scans/launch-due-scans';
 import { removeExpiredSsoTransactions } from '../services/sso/remove-expired-sso-transactions';
+import { deliverDueWebhooks } from '../services/webhooks/deliver-webhooks';
 import { startScheduler, type Scheduler } from './scheduler';
 
 const HOUR_MS = 3_600_000;
@@ -43,6 +44,13 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         schedule: '*/15 * * * *',
         maxRunMs: HOUR_MS,
         run: () => expireFindingExceptions(),
+      },
+      {
+        // Webhook deliveries due for an attempt (a retry, or one whose prompt attempt never ran), and old ones removed.
+        name: 'webhook-deliveries',
+        schedule: '* * * * *',
+        maxRunMs: 10 * 60_000,
+        run: () => deliverDueWebhooks(),
       },
       {
         name: KB_SYNC_JOB,

@@ -2,12 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SYSTEM_SCOPE } from '../../server/auth/scope';
 import { ensureInternalTls, type TlsMaterial } from '../../server/crypto/internal-ca';
 import { createLogger } from '../../server/logging/logger';
 import type { Runtime } from '../../server/runtime/runtime';
 import { createScannerProtocolHandler } from '../../server/scanner-protocol/scanner-protocol-handler';
 import { consoleCertificatePin } from '../../server/services/scanner-nodes/console-certificate-pin';
 import { createEnrollmentToken } from '../../server/services/scanner-nodes/create-enrollment-token';
+import { getScanRun } from '../../server/services/scans/get-scan-run';
+import { launchScan } from '../../server/services/scans/launch-scan';
 import { cleanEnv, PROJECT_ROOT, runVigil, tempDataDir, VIGIL_BIN } from './cli';
 
 /**
@@ -95,4 +98,16 @@ export async function enrollTestNode(options: { console: Pick<ProtocolConsole, '
     },
   };
   return node;
+}
+
+/** Launches a scan as the system and waits for its run to complete; a run that fails or stalls shows the node's log. */
+export async function launchAndWait(options: { scanName: string; node: TestNode; timeoutMs?: number }): Promise<string> {
+  const run = await launchScan({ scope: SYSTEM_SCOPE, ref: { name: options.scanName }, actor: { type: 'system', id: 'test' } });
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    const view = await getScanRun({ scope: SYSTEM_SCOPE, runId: run._id });
+    if (view.status === 'completed') return run._id;
+    if (view.status !== 'running' || Date.now() > deadline) throw new Error(`run ${run._id} ${view.status}: ${options.node.logs().slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

@@ -6,13 +6,11 @@ import { FindingModel, type FindingRecord } from '../../../../server/models/find
 import type { Runtime } from '../../../../server/runtime/runtime';
 import { expireFindingExceptions } from '../../../../server/services/findings/exceptions/end-finding-exception';
 import { createScan } from '../../../../server/services/scans/create-scan';
-import { getScanRun } from '../../../../server/services/scans/get-scan-run';
-import { launchScan } from '../../../../server/services/scans/launch-scan';
 import { createScanInput } from '../../../../server/services/scans/scan-input';
 import { createServerCaller } from '../../../../server/trpc/root';
 import { bannerServer } from '../../../helpers/banner-server';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
-import { enrollTestNode, startProtocolConsole, type ProtocolConsole, type TestNode } from '../../../helpers/scanner-lab';
+import { enrollTestNode, launchAndWait, startProtocolConsole, type ProtocolConsole, type TestNode } from '../../../helpers/scanner-lab';
 import { dropDatabase, testDatabaseUri } from '../../../helpers/test-db';
 import { testContext, testPrincipal } from '../../../helpers/trpc-context';
 import { seedKb } from '../kb/kb-seed';
@@ -36,17 +34,6 @@ let sshLike: net.Server;
 let unrelated: net.Server;
 
 const listen = (server: net.Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-
-async function scanAndWait(name: string): Promise<string> {
-  const run = await launchScan({ scope: SYSTEM_SCOPE, ref: { name }, actor });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const view = await getScanRun({ scope: SYSTEM_SCOPE, runId: run._id });
-    if (view.status === 'completed') return run._id;
-    if (view.status !== 'running' || Date.now() > deadline) throw new Error(`run ${run._id} ${view.status}: ${node.logs().slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 const theFinding = async () => (await FindingModel.findOne({ businessUnitId: UNIT, vulnId: 'CVE-2024-6387' }).lean<FindingRecord>())!;
 const openCount = async (assetId: string) => (await AssetModel.findById(assetId, { openFindings: 1 }).lean())!.openFindings.total;
@@ -78,7 +65,7 @@ describe('the finding lifecycle on real loopback scans', () => {
   let first: FindingRecord;
 
   it('opens a new finding from the banner a real scan saw, with risk and an SLA due date', async () => {
-    const runId = await scanAndWait('ssh-port');
+    const runId = await launchAndWait({ scanName: 'ssh-port', node });
     first = await theFinding();
     expect(first).toMatchObject({ status: 'new', timesSeen: 1, ecosystem: 'cpe', package: 'openbsd:openssh', installedVersion: '9.2p1', confidence: 'potential', lastRunId: runId, fixedReason: null });
     expect(first.riskScore).toBeGreaterThan(0);
@@ -89,12 +76,12 @@ describe('the finding lifecycle on real loopback scans', () => {
   }, 90_000);
 
   it('leaves it alone when an unrelated scan (another port of the host) does not show it', async () => {
-    await scanAndWait('other-port');
+    await launchAndWait({ scanName: 'other-port', node });
     expect(await theFinding()).toMatchObject({ status: 'new', timesSeen: 1, fixedAt: null, lastSeenAt: first.lastSeenAt });
   }, 90_000);
 
   it('marks it active when a later scan sees it again', async () => {
-    await scanAndWait('ssh-port');
+    await launchAndWait({ scanName: 'ssh-port', node });
     const seen = await theFinding();
     expect(seen).toMatchObject({ status: 'active', timesSeen: 2, firstSeenAt: first.firstSeenAt });
     expect(seen.lastSeenAt.getTime()).toBeGreaterThan(first.lastSeenAt.getTime());
@@ -119,7 +106,7 @@ describe('the finding lifecycle on real loopback scans', () => {
 
   it('marks it fixed when a rescan of the same port no longer shows the vulnerable version', async () => {
     bannerVersion = '9.8p1';
-    const runId = await scanAndWait('ssh-port');
+    const runId = await launchAndWait({ scanName: 'ssh-port', node });
     const fixed = await theFinding();
     expect(fixed).toMatchObject({ status: 'fixed', fixedReason: 'not-seen-by-scan', lastRunId: runId, firstSeenAt: first.firstSeenAt });
     expect(fixed.fixedAt).toBeInstanceOf(Date);
@@ -129,7 +116,7 @@ describe('the finding lifecycle on real loopback scans', () => {
 
   it('marks it reopened when a rescan sees the vulnerable version again, first seen kept', async () => {
     bannerVersion = '9.2p1';
-    await scanAndWait('ssh-port');
+    await launchAndWait({ scanName: 'ssh-port', node });
     const back = await theFinding();
     expect(back).toMatchObject({ status: 'reopened', fixedAt: null, fixedReason: null, timesSeen: 3, firstSeenAt: first.firstSeenAt });
     expect(await FindingModel.countDocuments({ businessUnitId: UNIT })).toBe(1);
