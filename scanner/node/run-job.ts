@@ -45,7 +45,8 @@ export async function scanHost(options: { job: JobSpec; host: JobHost; credentia
       concurrency: Math.min(16, job.limits.portConcurrency),
       signal: hostSignal,
       run: async (port) => {
-        services.push(await detectService({ address, port, limits: job.limits, signal: hostSignal }));
+        // A target given by name is asked for by that name (TLS SNI, HTTP Host), as a browser would.
+        services.push(await detectService({ address, port, limits: job.limits, signal: hostSignal, ...(address !== host.address ? { hostname: host.address } : {}) }));
       },
     });
     services.sort((a, b) => a.port - b.port);
