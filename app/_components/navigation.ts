@@ -42,7 +42,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
   { id: 'dashboard', label: 'Dashboard', href: '/', description: 'Overview of the installation', anyOf: ['system:read'] },
   { id: 'assets', label: 'Assets', href: '/assets', description: 'Hosts, services and business units', anyOf: ['assets:read'] },
   { id: 'scans', label: 'Scans', href: '/scans', description: 'Network and authenticated scans', anyOf: ['scans:read'] },
-  { id: 'findings', label: 'Findings', href: null, description: 'Detected vulnerabilities', anyOf: ['findings:read'] },
+  { id: 'findings', label: 'Findings', href: '/findings', description: 'Detected vulnerabilities', anyOf: ['findings:read'] },
   { id: 'knowledgebase', label: 'KnowledgeBase', href: '/kb', description: 'Vulnerability knowledge base and sources', anyOf: ['kb:read'] },
   { id: 'compliance', label: 'Compliance', href: null, description: 'Policy and benchmark compliance', anyOf: ['findings:read'] },
   { id: 'reports', label: 'Reports', href: null, description: 'Scheduled and on-demand reports', anyOf: ['findings:read'] },

@@ -51,7 +51,7 @@ const SORT_FIELDS: Record<FindingSort, string[]> = {
   epss: ['epss'],
 };
 
-function sortOf(sort: { by: FindingSort; direction: 'asc' | 'desc' }): Record<string, SortOrder> {
+export function sortOf(sort: { by: FindingSort; direction: 'asc' | 'desc' }): Record<string, SortOrder> {
   const order: SortOrder = sort.direction === 'asc' ? 1 : -1;
   // _id breaks ties: a total order, so pages never overlap or skip findings.
   return { ...Object.fromEntries(SORT_FIELDS[sort.by].map((field) => [field, order])), _id: 1 };

@@ -1,17 +1,12 @@
-import { hasPermission } from '../../../../server/auth/principal';
 import { isAppError } from '../../../../server/errors/app-error';
 import { exportAuditCsv } from '../../../../server/services/audit/list-audit-entries';
 import { recordAudit } from '../../../../server/services/audit/record-audit';
 import { actorOfActing } from '../../../../server/services/auth/acting-principal';
-import { createTrpcContext } from '../../../../server/trpc/context';
+import { csvResponse, exportCaller } from '../../../_lib/csv-response';
 import { auditFilterInput, parseAuditState } from '../../../(console)/audit/audit-state';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
-
-function problem(status: number, message: string): Response {
-  return Response.json({ error: message }, { status, headers: { 'cache-control': 'no-store' } });
-}
 
 /**
  * The audit log as CSV (RFC 4180), with the same filters as the audit page
@@ -20,10 +15,9 @@ function problem(status: number, message: string): Response {
  * and limited to the caller's business units. Streamed from a cursor: any size, constant memory.
  */
 export async function GET(request: Request): Promise<Response> {
-  const ctx = await createTrpcContext({ headers: request.headers });
-  const principal = ctx.auth.principal;
-  if (!principal) return problem(401, ctx.auth.rejection?.reason ?? 'sign in first');
-  if (!hasPermission(principal, 'audit:read')) return problem(403, 'your role does not allow this (audit:read)');
+  const caller = await exportCaller(request, 'audit:read');
+  if (caller.refusal) return caller.refusal;
+  const { ctx, principal } = caller;
 
   const state = parseAuditState(new URL(request.url).searchParams);
   const filter = auditFilterInput(state);
@@ -46,41 +40,7 @@ export async function GET(request: Request): Promise<Response> {
       from: filter.from ? new Date(filter.from) : undefined,
       to: filter.to ? new Date(filter.to) : undefined,
     },
-  })[Symbol.asyncIterator]();
-
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        // A few hundred lines per chunk: fewer, larger writes than one per entry.
-        let chunk = '';
-        while (chunk.length < 64 * 1024) {
-          const next = await lines.next();
-          if (next.done) {
-            if (chunk) controller.enqueue(encoder.encode(chunk));
-            controller.close();
-            return;
-          }
-          chunk += next.value;
-        }
-        controller.enqueue(encoder.encode(chunk));
-      } catch (error) {
-        // Headers are sent already: the download ends incomplete rather than pretending to be whole.
-        ctx.runtime.log.error({ err: isAppError(error) ? error.message : error }, 'audit export failed');
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await lines.return?.();
-    },
   });
-  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return new Response(body, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="vigil-audit-${stamp}.csv"`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-  });
+  // Headers are sent already when a failure comes: the download ends incomplete rather than pretending to be whole.
+  return csvResponse(lines, { filePrefix: 'vigil-audit', onError: (error) => ctx.runtime.log.error({ err: isAppError(error) ? error.message : error }, 'audit export failed') });
 }
