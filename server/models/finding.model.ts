@@ -130,5 +130,7 @@ findingSchema.index({ businessUnitId: 1, vulnId: 1 });
 findingSchema.index({ businessUnitId: 1, status: 1, slaDueAt: 1 });
 findingSchema.index({ businessUnitId: 1, riskScore: -1 });
 findingSchema.index({ exceptionId: 1 });
+// The findings list's default order (risk, then severity, then id) within a unit: MongoDB sorts page 1 from the index.
+findingSchema.index({ businessUnitId: 1, riskScore: -1, severityRank: -1, _id: 1 });
 
 export const FindingModel = defineModel<FindingRecord>('Finding', findingSchema);

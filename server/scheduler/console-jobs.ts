@@ -6,6 +6,7 @@ import { expireFindingExceptions } from '../services/findings/exceptions/end-fin
 import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/kb/run-recorded-kb-sync';
 import { launchDueScans } from '../services/scans/launch-due-scans';
 import { removeExpiredSsoTransactions } from '../services/sso/remove-expired-sso-transactions';
+import { carryFindingTrends } from '../services/trends/carry-finding-trends';
 import { deliverDueWebhooks } from '../services/webhooks/deliver-webhooks';
 import { startScheduler, type Scheduler } from './scheduler';
 
@@ -51,6 +52,14 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         schedule: '* * * * *',
         maxRunMs: 10 * 60_000,
         run: () => deliverDueWebhooks(),
+      },
+      {
+        // Finding trends: each day's open counts carried into the next, and the SLA breaches of the day. Hourly, so a
+        // new day is carried soon after midnight UTC; a day is carried once however often it runs.
+        name: 'finding-trends',
+        schedule: '5 * * * *',
+        maxRunMs: HOUR_MS,
+        run: () => carryFindingTrends(),
       },
       {
         name: KB_SYNC_JOB,

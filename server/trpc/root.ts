@@ -20,8 +20,9 @@ import { scannersRouter } from './routers/scanners/scanners.router';
 import { scansRouter } from './routers/scans/scans.router';
 import { ticketsRouter } from './routers/tickets/tickets.router';
 import { webhooksRouter } from './routers/webhooks/webhooks.router';
+import { dashboardRouter } from './routers/dashboard/dashboard.router';
 
-export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter, assets: assetsRouter, findings: findingsRouter, exceptions: exceptionsRouter, scanners: scannersRouter, scans: scansRouter, tickets: ticketsRouter, webhooks: webhooksRouter });
+export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter, assets: assetsRouter, findings: findingsRouter, exceptions: exceptionsRouter, scanners: scannersRouter, scans: scansRouter, tickets: ticketsRouter, webhooks: webhooksRouter, dashboard: dashboardRouter });
 
 export type AppRouter = typeof appRouter;
 

@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   'kb-import': async () => (await import('./kb-import.bench')).run(),
   detect: async () => (await import('./detect.bench')).run(),
   scan: async () => (await import('./scan.bench')).run(),
+  findings: async () => (await import('./findings.bench')).run(),
 };
 
 async function main() {

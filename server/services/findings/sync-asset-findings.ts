@@ -6,6 +6,7 @@ import { KbVulnerabilityModel, type KbSeverity } from '../../models/kb-vulnerabi
 import type { SlaPolicy } from '../../models/sla-policy.model';
 import { findingKey } from '../detection/detection-results';
 import { followUpFindingChanges } from '../tickets/follow-up-finding-changes';
+import { recordFindingTransitions } from '../trends/record-finding-transitions';
 import { statusAfter } from './finding-lifecycle';
 import { riskBucket, riskScore } from './risk-score';
 import { kevDueAtOf, slaDueAt } from './sla';
@@ -171,6 +172,8 @@ export async function syncAssetFindings(options: {
     await FindingModel.updateMany({ ...observed, status: 'new' }, { $set: { status: statusAfter('new', 'seen')! } });
     await FindingModel.updateMany({ ...observed, status: { $in: [...OPEN_FINDING_STATUSES] } }, { $set: { lastSeenAt: at, lastRunId: runId }, $inc: { timesSeen: 1 } });
   }
-  await followUpFindingChanges({ businessUnitId: options.businessUnitId, assetId, runId, at, opened: created.map((f) => f._id), reopened: updates.filter((u) => u.set.reopenedAt).map((u) => u.id), fixed: fixedIds });
+  const changes = { businessUnitId: options.businessUnitId, at, opened: created.map((f) => f._id), reopened: updates.filter((u) => u.set.reopenedAt).map((u) => u.id), fixed: fixedIds };
+  await recordFindingTransitions(changes);
+  await followUpFindingChanges({ ...changes, assetId, runId });
   return { appeared: created.length + reopened, fixed: fixedIds.length };
 }

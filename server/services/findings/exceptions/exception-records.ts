@@ -2,6 +2,7 @@ import { AppError } from '../../../errors/app-error';
 import { FindingExceptionClaimModel, type ExceptionPerson, type FindingException, type FindingExceptionStatus } from '../../../models/finding-exception.model';
 import { FindingModel } from '../../../models/finding.model';
 import type { Acting } from '../../auth/acting-principal';
+import { recordExceptionCoverageChange } from '../../trends/record-finding-transitions';
 import { refreshOpenFindingRollup } from '../risk-rollup';
 
 const DUPLICATE_KEY = 11000;
@@ -46,8 +47,9 @@ export async function releaseFindings(exceptionId: string): Promise<void> {
   await FindingExceptionClaimModel.deleteMany({ exceptionId, kind: 'finding' });
 }
 
-/** Open counts and risk leave out covered findings: the assets of these findings are rolled up again. */
+/** Open counts and risk leave out covered findings: the assets of these findings, and the trends, are rolled up again. */
 export async function refreshRollupsOf(findingIds: string[]): Promise<void> {
+  await recordExceptionCoverageChange({ findingIds, at: new Date() });
   const assetIds = [...new Set((await FindingModel.find({ _id: { $in: findingIds } }, { assetId: 1 }).lean()).map((finding) => finding.assetId))];
   for (const assetId of assetIds) await refreshOpenFindingRollup({ assetId });
 }

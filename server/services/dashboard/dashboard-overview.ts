@@ -1,0 +1,85 @@
+import type { Scope } from '../../auth/scope';
+import { AssetModel, type AssetFindingCounts } from '../../models/asset.model';
+import { BusinessUnitModel } from '../../models/business-unit.model';
+import { FindingKevAssetModel } from '../../models/finding-kev-asset.model';
+import { FindingVulnCountModel } from '../../models/finding-vuln-count.model';
+import { KbVulnerabilityModel, type KbSeverity } from '../../models/kb-vulnerability.model';
+import { readFindingTrends, type FindingTrendPoint } from '../trends/read-finding-trends';
+
+export const DASHBOARD_TREND_DAYS = 90;
+const TOP = 10;
+
+export interface DashboardOverview {
+  generatedAt: string;
+  /** Open findings without an approved exception, per severity (today's trend point). */
+  severity: AssetFindingCounts;
+  trend: FindingTrendPoint[];
+  kev: { openFindings: number; assetsAffected: number };
+  /** At the trend job's last hourly count (breaches move with the clock, not with events). */
+  sla: { breached: number };
+  /** Over the trend's days: hours from first seen to fixed by a scan, on average (null: nothing remediated). */
+  meanTimeToRemediateHours: number | null;
+  topAssets: { id: string; name: string; businessUnitId: string; riskMax: number; riskTotal: number; openFindings: number }[];
+  topVulnerabilities: { vulnId: string; title: string | null; severity: KbSeverity; kev: boolean; openFindings: number }[];
+}
+
+async function unitsOf(scope: Scope): Promise<string[]> {
+  return scope.kind === 'system' ? ((await BusinessUnitModel.distinct('_id')) as string[]) : [...scope.businessUnitIds];
+}
+
+/**
+ * Runs a query per unit and joins the answers: FerretDB 1.24 hands a `businessUnitId` equality to PostgreSQL, while
+ * an `$in` of the units is applied in its own process after reading the whole collection.
+ */
+const perUnit = async <T>(units: readonly string[], query: (businessUnitId: string) => Promise<T[]>): Promise<T[]> => (await Promise.all(units.map(query))).flat();
+
+/** The most open findings per vulnerability: each unit's leaders, added up by vulnerability (exact for one unit). */
+async function topVulnerabilities(units: readonly string[]): Promise<DashboardOverview['topVulnerabilities']> {
+  const counts = await perUnit(units, (businessUnitId) => FindingVulnCountModel.find({ businessUnitId, open: { $gt: 0 } }, { vulnId: 1, severity: 1, kev: 1, open: 1 }).sort({ open: -1, _id: 1 }).limit(TOP).lean());
+  const byVuln = new Map<string, { vulnId: string; severity: KbSeverity; kev: boolean; openFindings: number }>();
+  for (const count of counts) {
+    const vuln = byVuln.get(count.vulnId) ?? { vulnId: count.vulnId, severity: count.severity, kev: count.kev, openFindings: 0 };
+    vuln.openFindings += count.open;
+    byVuln.set(count.vulnId, vuln);
+  }
+  const top = [...byVuln.values()].sort((a, b) => b.openFindings - a.openFindings || a.vulnId.localeCompare(b.vulnId)).slice(0, TOP);
+  const titles = new Map((await KbVulnerabilityModel.find({ _id: { $in: top.map((v) => v.vulnId) } }, { title: 1 }).lean()).map((record) => [record._id, record.title ?? null]));
+  return top.map((vuln) => ({ ...vuln, title: titles.get(vuln.vulnId) ?? null }));
+}
+
+async function topAssets(units: readonly string[]): Promise<DashboardOverview['topAssets']> {
+  const assets = await perUnit(units, (businessUnitId) => AssetModel.find({ businessUnitId, 'risk.max': { $gt: 0 } }, { name: 1, businessUnitId: 1, risk: 1, 'openFindings.total': 1 }).sort({ 'risk.max': -1, _id: 1 }).limit(TOP).lean());
+  return assets
+    .sort((a, b) => b.risk.max - a.risk.max || a._id.localeCompare(b._id))
+    .slice(0, TOP)
+    .map((asset) => ({ id: asset._id, name: asset.name, businessUnitId: asset.businessUnitId, riskMax: asset.risk.max, riskTotal: asset.risk.total, openFindings: asset.openFindings?.total ?? 0 }));
+}
+
+/**
+ * The dashboard of the caller's units, from rollups and counters only (no query of the findings): open findings
+ * per severity, 90 days of trends, KEV exposure, SLA breaches, mean time to remediate, the riskiest assets and the
+ * vulnerabilities with the most open findings.
+ */
+export async function getDashboardOverview(options: { scope: Scope; now?: Date }): Promise<DashboardOverview> {
+  const now = options.now ?? new Date();
+  const units = await unitsOf(options.scope);
+  const [trend, kevAssets, assets, vulns] = await Promise.all([
+    readFindingTrends({ businessUnitIds: units, days: DASHBOARD_TREND_DAYS, now }),
+    perUnit(units, async (businessUnitId) => [await FindingKevAssetModel.countDocuments({ businessUnitId, open: { $gt: 0 } })]),
+    topAssets(units),
+    topVulnerabilities(units),
+  ]);
+  const today = trend[trend.length - 1]!;
+  const remediated = trend.reduce((sum, point) => sum + point.remediated, 0);
+  const remediationHours = trend.reduce((sum, point) => sum + point.remediationHours, 0);
+  return {
+    generatedAt: now.toISOString(),
+    severity: today.open,
+    trend,
+    kev: { openFindings: today.kevOpen, assetsAffected: kevAssets.reduce((sum, n) => sum + n, 0) },
+    sla: { breached: today.slaBreached },
+    meanTimeToRemediateHours: remediated > 0 ? Math.round((remediationHours / remediated) * 10) / 10 : null,
+    topAssets: assets,
+    topVulnerabilities: vulns,
+  };
+}

@@ -1,0 +1,209 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import type { Document, Filter } from 'mongodb';
+import path from 'node:path';
+import type { Scope } from '../../server/auth/scope';
+import { loadConfig } from '../../server/config/env';
+import { createLogger } from '../../server/logging/logger';
+import { AssetModel, type Asset } from '../../server/models/asset.model';
+import { BusinessUnitModel } from '../../server/models/business-unit.model';
+import { FindingModel, SEVERITY_RANK, type FindingRecord } from '../../server/models/finding.model';
+import type { KbSeverity } from '../../server/models/kb-vulnerability.model';
+import { closeRuntime, openRuntime } from '../../server/runtime/runtime';
+import { getDashboardOverview } from '../../server/services/dashboard/dashboard-overview';
+import { findingQuery, listFindings, sortOf, type FindingFilter } from '../../server/services/findings/list-findings';
+import { riskBucket, riskScore } from '../../server/services/findings/risk-score';
+import { DEFAULT_SLA_POLICY, slaDueAt } from '../../server/services/findings/sla';
+import { rebuildFindingRollups } from '../../server/services/trends/rebuild-finding-trends';
+import { startFerretDb } from '../helpers/ferretdb';
+import { createPgDatabase, dropPgDatabase } from '../helpers/postgres';
+
+/**
+ * `npm run bench -- findings` (README "Vulnerability workflow: trends, dashboard and benchmark"): 1,000,000 findings
+ * over 20,000 assets in 10 business units (`FINDINGS_BENCH_SCALE=0.1`: a tenth), with the asset counters, trend
+ * days and vulnerability counters the hook keeps (built by the rebuild functions); then 32 concurrent clients on the
+ * findings list (the service the tRPC procedure calls) beside the same query through the raw driver, and on the
+ * dashboard. Figures are printed, never asserted.
+ */
+const SCALE = Number(process.env.FINDINGS_BENCH_SCALE ?? '1');
+const UNITS = 10;
+const ASSETS = Math.round(20_000 * SCALE);
+const FINDINGS_PER_ASSET = 50;
+const VULNS = 5000;
+/** `FINDINGS_BENCH_CLIENTS`: concurrent clients (32 as specified; fewer for a quick look). */
+const CLIENTS = Number(process.env.FINDINGS_BENCH_CLIENTS ?? '32');
+/** `FINDINGS_BENCH_REQUESTS`: requests per client and phase (each a scan of the unit on FerretDB 1.24: keep it small there). */
+const REQUESTS_PER_CLIENT = Number(process.env.FINDINGS_BENCH_REQUESTS ?? '3');
+const INSERT_BATCH = 5000;
+const DAY_MS = 86_400_000;
+const SEVERITIES: KbSeverity[] = ['critical', 'high', 'high', 'medium', 'medium', 'medium', 'low', 'low', 'none', 'unknown'];
+
+const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(58)} ${value}\n`);
+const unitOf = (i: number) => `unit-${String(i % UNITS).padStart(2, '0')}`;
+
+/** A deterministic spread: every value of a field recurs, so filters select realistic shares. */
+function findingsOf(assetIndex: number, asset: Asset, now: number): FindingRecord[] {
+  return Array.from({ length: FINDINGS_PER_ASSET }, (_, j) => {
+    const n = assetIndex * FINDINGS_PER_ASSET + j;
+    const vuln = (n * 7919) % VULNS;
+    const severity = SEVERITIES[vuln % SEVERITIES.length]!;
+    const kev = vuln % 50 === 0;
+    const cvss = severity === 'none' || severity === 'unknown' ? null : Math.round(((vuln % 90) / 10 + 1) * 10) / 10;
+    const epss = (vuln % 100) / 100;
+    const firstSeenAt = new Date(now - ((n % 180) + 1) * DAY_MS);
+    const status = n % 5 === 0 ? 'fixed' : n % 5 === 1 ? 'new' : n % 23 === 0 ? 'reopened' : 'active';
+    const score = riskScore({ cvss, severity, epss, kev, criticality: asset.criticality });
+    const vulnId = `CVE-2025-${String(10000 + vuln)}`;
+    return {
+      _id: `${asset._id}|${vulnId} deb pkg-${vuln % 700}`,
+      businessUnitId: asset.businessUnitId,
+      assetId: asset._id,
+      vulnId,
+      vglId: `VGL-${vuln}`,
+      cves: [vulnId],
+      ecosystem: 'deb',
+      package: `pkg-${vuln % 700}`,
+      sourcePackage: null,
+      installedVersion: '1.0-1',
+      fixedVersion: '1.0-2',
+      unfixed: false,
+      severity,
+      severityRank: SEVERITY_RANK[severity],
+      cvss,
+      epss,
+      kev,
+      kevDueAt: null,
+      rule: 'bench',
+      ruleSource: 'osv',
+      confidence: 'confirmed',
+      port: null,
+      riskScore: score,
+      riskBucket: riskBucket(score),
+      slaDueAt: slaDueAt({ severity, firstSeenAt, kevDueAt: null, policy: DEFAULT_SLA_POLICY }),
+      status,
+      timesSeen: 1 + (n % 9),
+      firstSeenAt,
+      lastSeenAt: new Date(now - (n % 3) * DAY_MS),
+      fixedAt: status === 'fixed' ? new Date(now - (n % 30) * DAY_MS) : null,
+      fixedReason: status === 'fixed' ? 'not-seen-by-scan' : null,
+      reopenedAt: status === 'reopened' ? new Date(now - (n % 20) * DAY_MS) : null,
+      lastRunId: 'bench-run',
+      // One in 40 open findings is covered by an approved exception.
+      exceptionId: status !== 'fixed' && n % 40 === 3 ? 'bench-exception' : null,
+      exceptionState: status !== 'fixed' && n % 40 === 3 ? 'risk-accepted' : null,
+      exceptionExpiresAt: null,
+    } as FindingRecord;
+  });
+}
+
+/** The asset's counters as refreshOpenFindingRollup keeps them. */
+function withCounters(asset: Asset, findings: FindingRecord[]): Asset {
+  for (const finding of findings) {
+    if (finding.status === 'fixed' || finding.exceptionState) continue;
+    asset.openFindings[finding.severity] += 1;
+    asset.openFindings.total += 1;
+    asset.risk.total = Math.round((asset.risk.total + finding.riskScore) * 10) / 10;
+    asset.risk.max = Math.max(asset.risk.max, finding.riskScore);
+  }
+  return asset;
+}
+
+async function seed(now: number): Promise<void> {
+  const start = performance.now();
+  await BusinessUnitModel.insertMany(Array.from({ length: UNITS }, (_, i) => ({ _id: unitOf(i), name: unitOf(i), parentId: null, ancestors: [] })));
+  let findings: FindingRecord[] = [];
+  let assets: Asset[] = [];
+  const flush = async () => {
+    if (findings.length > 0) await FindingModel.collection.insertMany(findings as never[], { ordered: false });
+    if (assets.length > 0) await AssetModel.collection.insertMany(assets as never[], { ordered: false });
+    findings = [];
+    assets = [];
+  };
+  for (let i = 0; i < ASSETS; i++) {
+    const id = `asset-${String(i).padStart(6, '0')}`;
+    const asset = {
+      _id: id, businessUnitId: unitOf(i), name: `host-${i}.bench`, hostnames: [`host-${i}.bench`], addresses: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], sshHostKeys: [], macs: [],
+      os: null, kernel: null, services: [], packageCount: 700, inventoryAt: null, openFindings: { critical: 0, high: 0, medium: 0, low: 0, none: 0, unknown: 0, total: 0 },
+      criticality: 1 + (i % 5), risk: { max: 0, total: 0 }, lastScanRunId: 'bench-run', firstSeenAt: new Date(now - 200 * DAY_MS), lastSeenAt: new Date(now), hostKeyAlert: null, evidence: { services: null, inventory: null },
+    } as Asset;
+    const own = findingsOf(i, asset, now);
+    findings.push(...own);
+    assets.push(withCounters(asset, own));
+    if (findings.length >= INSERT_BATCH) await flush();
+  }
+  await flush();
+  const inserted = performance.now();
+  line('seed: findings + assets (insertMany, batches of 5,000)', `${ASSETS * FINDINGS_PER_ASSET} findings, ${ASSETS} assets in ${((inserted - start) / 1000).toFixed(1)} s`);
+  for (let u = 0; u < UNITS; u++) await rebuildFindingRollups({ businessUnitId: unitOf(u), day: new Date(now), now: new Date(now) });
+  line('seed: trend day + vulnerability and KEV counters (rebuild)', `${UNITS} units in ${((performance.now() - inserted) / 1000).toFixed(1)} s`);
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** CLIENTS concurrent clients, each issuing its requests one after the other; latencies in ms. */
+async function drive(request: (client: number, i: number) => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number; perSecond: number }> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (let i = 0; i < REQUESTS_PER_CLIENT; i++) {
+        const begin = performance.now();
+        await request(client, i);
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  const elapsed = performance.now() - start;
+  const sorted = latencies.sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), perSecond: (latencies.length / elapsed) * 1000 };
+}
+
+const show = (figures: { p50: number; p95: number; p99: number; perSecond: number }) =>
+  `p50 ${figures.p50.toFixed(1)} ms  p95 ${figures.p95.toFixed(1)} ms  p99 ${figures.p99.toFixed(1)} ms  (${figures.perSecond.toFixed(0)}/s)`;
+
+/** The filters people use most: open, then open and critical, open KEV, open and breached. */
+const FILTERS: FindingFilter[] = [{ status: 'open' }, { status: 'open', severity: 'critical' }, { status: 'open', kev: true }, { status: 'open', exception: 'none', severity: 'high' }];
+const SORT = { by: 'risk', direction: 'desc' } as const;
+const unitScope = (client: number): Scope => ({ kind: 'units', businessUnitIds: [unitOf(client)] });
+
+export async function run(): Promise<void> {
+  const pgName = `vigil_bench_findings_${process.pid}`;
+  const ferret = await startFerretDb(['--backend', 'postgresql', '--postgresql-url', createPgDatabase(pgName)]);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
+  // Interrupted (Ctrl-C, timeout): its FerretDB and PostgreSQL database go too.
+  const interrupted = () => void ferret.stop().then(() => dropPgDatabase(pgName)).finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const config = loadConfig({ MONGODB_URI: `${ferret.uri.replace(/\/+$/, '')}/vigil`, VIGIL_DATA_DIR: dataDir });
+    await openRuntime({ config, log: createLogger({ level: 'silent' }) });
+    await Promise.all([FindingModel.init(), AssetModel.init()]);
+    const now = Date.now();
+    await seed(now);
+
+    const alone = async (work: () => Promise<unknown>) => {
+      const begin = performance.now();
+      await work();
+      return performance.now() - begin;
+    };
+    line('dashboard load, one unit, alone', `${(await alone(() => getDashboardOverview({ scope: unitScope(0) }))).toFixed(0)} ms`);
+    line(`dashboard load, all ${UNITS} units, alone`, `${(await alone(() => getDashboardOverview({ scope: { kind: 'units', businessUnitIds: Array.from({ length: UNITS }, (_, u) => unitOf(u)) } }))).toFixed(0)} ms`);
+    line(`dashboard, ${CLIENTS} clients`, show(await drive((client) => getDashboardOverview({ scope: unitScope(client) }))));
+    const listService = (client: number, i: number) => listFindings({ scope: unitScope(client), filter: FILTERS[(client + i) % FILTERS.length]!, page: 1, pageSize: 50, sort: SORT });
+    const listRaw = async (client: number, i: number) => {
+      const query = findingQuery({ scope: unitScope(client), filter: FILTERS[(client + i) % FILTERS.length]!, now: new Date(), dueSoonDays: DEFAULT_SLA_POLICY.dueSoonDays }) as Filter<Document>;
+      await Promise.all([FindingModel.collection.find(query).sort(sortOf(SORT)).limit(50).toArray(), FindingModel.collection.countDocuments(query)]);
+    };
+    line('findings list, one client, alone (service / raw driver)', `${(await alone(() => listService(0, 0))).toFixed(0)} ms / ${(await alone(() => listRaw(0, 0))).toFixed(0)} ms`);
+    const service = await drive(listService);
+    const raw = await drive(listRaw);
+    line(`findings list, ${CLIENTS} clients, page 1 of 50 by risk (service)`, show(service));
+    line(`findings list, same query through the raw driver`, show(raw));
+    line('findings list p95 ratio service / raw driver', `${(service.p95 / raw.p95).toFixed(2)}x`);
+  } finally {
+    await closeRuntime();
+    await ferret.stop();
+    dropPgDatabase(pgName);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
