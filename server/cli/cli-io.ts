@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { AppError } from '../errors/app-error';
 
 /** Reads all of stdin (secrets are piped in, never passed as arguments). */
@@ -17,6 +18,15 @@ export async function readStdin(options: { maxBytes: number; what: string }): Pr
 /** `printf secret` and `echo secret` should store the same password. */
 export function stripOneNewline(text: string): string {
   return text.replace(/\r?\n$/, '');
+}
+
+/** A secret kept in a file (passphrases, passwords), read as `printf`/`echo` would have piped it. */
+export function readSecretFile(options: { file: string; what: string }): string {
+  try {
+    return stripOneNewline(readFileSync(options.file, 'utf8'));
+  } catch (error) {
+    throw new AppError('BAD_INPUT', `cannot read the ${options.what} file ${options.file}: ${(error as Error).message}`);
+  }
 }
 
 export function printJson(value: unknown): void {

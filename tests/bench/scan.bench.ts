@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,8 @@ import type { DetectedService, JobLimits } from '../../scanner/protocol/v1/schem
 import { parsePortSpec } from '../../scanner/targets';
 import { DEFAULT_LIMITS } from '../../server/services/scans/scan-input';
 import { startOpenSshServer, type OpenSshServer } from '../helpers/openssh-server';
-import { startNamespaceLab, type LabHost } from './scan/namespace-lab';
+import { LAB_HOSTS_VARIABLE, SCANNER_NAMESPACE, setLabFirewall, startNamespaceLab, type LabHost } from './scan/namespace-lab';
+import { PROJECT_ROOT } from '../helpers/cli';
 import { runNmap, type NmapPort } from './scan/nmap';
 
 /**
@@ -22,7 +23,7 @@ import { runNmap, type NmapPort } from './scan/nmap';
  *     behind nftables dropping most ports; wall time (median of 3), ratio and recall;
  * (b) service detection on the open ports beside `nmap -sT -sV`: time ratio, product/version agreement;
  * (c) SSH inventory of 20 hosts beside 20 concurrent OpenSSH `ssh … dpkg-query -W`: time ratio, same packages;
- * (d) this process's peak RSS while Vigil runs (a).
+ * (d) the scanning process's peak RSS while Vigil runs (a).
  * `SCAN_BENCH_PARTS=a,c` runs some parts only ((d) comes with (a)).
  */
 
@@ -263,6 +264,35 @@ async function sshInventory(): Promise<void> {
   }
 }
 
+/** Parts (a) and (b): run inside the scanner namespace, the only place the lab's 127.77.0.0/16 links lead from. */
+export async function runLabParts(options: { hosts: LabHost[] }): Promise<void> {
+  const { hosts } = options;
+  if (PARTS.has('a')) {
+    setLabFirewall({ hosts, dropping: false });
+    await portDiscovery({ hosts, variant: 'open network' });
+    setLabFirewall({ hosts, dropping: true });
+    await portDiscovery({ hosts, variant: 'nftables drops 995 of 1000 ports' });
+  }
+  if (PARTS.has('b')) {
+    setLabFirewall({ hosts, dropping: false });
+    await serviceDetection({ hosts });
+  }
+}
+
+/** Runs tests/bench/scan/lab-parts.ts (runLabParts) in the scanner namespace, its output passed through. */
+async function runInScannerNamespace(options: { hosts: LabHost[] }): Promise<void> {
+  const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', SCANNER_NAMESPACE, tsx, path.join(__dirname, 'scan', 'lab-parts.ts')], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, [LAB_HOSTS_VARIABLE]: JSON.stringify(options.hosts) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the lab parts ended with exit code ${code}`))));
+  });
+}
+
 export async function run(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the scan bench needs root: it creates network namespaces, nftables rules and sshd instances');
   line('machine', `${os.cpus().length} cores (shared with other work), Node ${process.version}`);
@@ -271,17 +301,8 @@ export async function run(): Promise<void> {
   if (PARTS.has('a') || PARTS.has('b')) {
     const lab = await startNamespaceLab({ count: HOST_COUNT });
     try {
-      line('lab', `${lab.hosts.length} namespaces (198.18.0.0/15 veth links), ${lab.hosts.reduce((n, h) => n + h.openPorts.length, 0)} open ports`);
-      if (PARTS.has('a')) {
-        lab.setFirewall({ dropping: false });
-        await portDiscovery({ hosts: lab.hosts, variant: 'open network' });
-        lab.setFirewall({ dropping: true });
-        await portDiscovery({ hosts: lab.hosts, variant: 'nftables drops 995 of 1000 ports' });
-      }
-      if (PARTS.has('b')) {
-        lab.setFirewall({ dropping: false });
-        await serviceDetection({ hosts: lab.hosts });
-      }
+      line('lab', `${lab.hosts.length} target namespaces linked to a scanner namespace (127.77.0.0/16), ${lab.hosts.reduce((n, h) => n + h.openPorts.length, 0)} open ports`);
+      await runInScannerNamespace({ hosts: lab.hosts });
     } finally {
       lab.stop();
     }

@@ -8,7 +8,7 @@ import { Badge } from '../../_components/ui/badges';
 import { ErrorAlert } from '../../_components/ui/error-alert';
 import { toUiError } from '../../_components/ui/errors';
 import { formatCount, formatDateTime, formatRelative } from '../../_components/ui/format';
-import { Pager, SortHeader, type SortDirection } from '../../_components/ui/table';
+import { StatePager, SortHeader, type SortDirection } from '../../_components/ui/table';
 import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
 import { OpenFindingCounts } from './_components/open-findings';
@@ -138,15 +138,7 @@ export function AssetsView(props: { initialState: AssetsViewState; initialData: 
           ) : null}
         </div>
         {data ? (
-          <Pager
-            page={state.page}
-            pageSize={state.size}
-            total={data.total}
-            onPage={(page) => navigate({ ...state, page })}
-            onPageSize={(size) => navigate({ ...state, size, page: 1 })}
-            sizes={ASSET_PAGE_SIZES}
-            testIdPrefix="assets"
-          />
+          <StatePager state={state} navigate={navigate} total={data.total} sizes={ASSET_PAGE_SIZES} testIdPrefix="assets" />
         ) : null}
       </section>
     </>

@@ -7,7 +7,7 @@ import { Badge } from '../../_components/ui/badges';
 import { ErrorAlert } from '../../_components/ui/error-alert';
 import { toUiError } from '../../_components/ui/errors';
 import { formatCount, formatDateTime } from '../../_components/ui/format';
-import { Pager, SortHeader, type SortDirection } from '../../_components/ui/table';
+import { StatePager, SortHeader, type SortDirection } from '../../_components/ui/table';
 import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
 import {
@@ -254,15 +254,7 @@ export function AuditView(props: { initialState: AuditViewState; initialData: Au
           ) : null}
         </div>
         {data ? (
-          <Pager
-            page={state.page}
-            pageSize={state.size}
-            total={data.total}
-            onPage={(page) => navigate({ ...state, page })}
-            onPageSize={(size) => navigate({ ...state, size, page: 1 })}
-            sizes={AUDIT_PAGE_SIZES}
-            testIdPrefix="audit"
-          />
+          <StatePager state={state} navigate={navigate} total={data.total} sizes={AUDIT_PAGE_SIZES} testIdPrefix="audit" />
         ) : null}
       </section>
     </div>

@@ -9,7 +9,7 @@ import { Notice } from '../../_components/ui/dialog-parts';
 import { ErrorAlert } from '../../_components/ui/error-alert';
 import { toUiError } from '../../_components/ui/errors';
 import { formatCount, formatDateTime, formatDay, formatRelative } from '../../_components/ui/format';
-import { Pager, SortHeader, type SortDirection } from '../../_components/ui/table';
+import { StatePager, SortHeader, type SortDirection } from '../../_components/ui/table';
 import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
 import { KevBadge, SeverityChip } from '../kb/_components/kb-badges';
@@ -298,15 +298,7 @@ export function FindingsView(props: {
           ) : null}
         </div>
         {data ? (
-          <Pager
-            page={state.page}
-            pageSize={state.size}
-            total={data.total}
-            onPage={(page) => navigate({ ...state, page })}
-            onPageSize={(size) => navigate({ ...state, size, page: 1 })}
-            sizes={FINDING_PAGE_SIZES}
-            testIdPrefix="findings"
-          />
+          <StatePager state={state} navigate={navigate} total={data.total} sizes={FINDING_PAGE_SIZES} testIdPrefix="findings" />
         ) : null}
       </section>
       {requesting ? (

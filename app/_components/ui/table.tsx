@@ -93,3 +93,19 @@ export function Pager(props: {
     </div>
   );
 }
+
+/** The pager of a list whose page and page size live in its URL state: a new page keeps the filters, a new size starts at page 1. */
+export function StatePager<S extends { page: number; size: number }>(props: { state: S; navigate: (next: S) => void; total: number; sizes?: readonly number[]; testIdPrefix: string }) {
+  const { state, navigate } = props;
+  return (
+    <Pager
+      page={state.page}
+      pageSize={state.size}
+      total={props.total}
+      onPage={(page) => navigate({ ...state, page })}
+      onPageSize={(size) => navigate({ ...state, size, page: 1 })}
+      {...(props.sizes ? { sizes: props.sizes } : {})}
+      testIdPrefix={props.testIdPrefix}
+    />
+  );
+}

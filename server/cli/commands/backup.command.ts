@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import mongoose from 'mongoose';
 import type { MasterKeySource } from '../../crypto/encryption';
@@ -8,17 +8,9 @@ import { assertUsableProtection, generateBackupKeyPair, type BackupProtection } 
 import { createBackup } from '../../services/backup/create-backup';
 import { restoreBackup } from '../../services/backup/restore-backup';
 import { announceMasterKey, cliConfig, withRuntime } from '../cli-runtime';
-import { printJson, stripOneNewline } from '../cli-io';
+import { printJson, readSecretFile } from '../cli-io';
 
 /** Secret files are read like the credential vault's: one trailing newline is not part of the secret. */
-function readSecretFile(options: { file: string; what: string }): string {
-  try {
-    return stripOneNewline(readFileSync(options.file, 'utf8'));
-  } catch (error) {
-    throw new AppError('BAD_INPUT', `cannot read the ${options.what} file ${options.file}: ${(error as Error).message}`);
-  }
-}
-
 function writeNewFile(options: { file: string; content: string; mode: number; what: string }): void {
   try {
     writeFileSync(options.file, options.content, { flag: 'wx', mode: options.mode });

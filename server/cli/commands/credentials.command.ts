@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { SYSTEM_SCOPE } from '../../auth/scope';
 import { AppError } from '../../errors/app-error';
@@ -11,21 +10,13 @@ import { deleteCredential } from '../../services/credentials/delete-credential';
 import { listCredentials } from '../../services/credentials/list-credentials';
 import { rotateCredential } from '../../services/credentials/rotate-credential';
 import { withRuntime } from '../cli-runtime';
-import { printJson, printTable, readStdin, stripOneNewline, zodMessage } from '../cli-io';
+import { printJson, printTable, readSecretFile, readStdin, stripOneNewline, zodMessage } from '../cli-io';
 
 const MAX_STDIN_BYTES = 64 * 1024;
 
 interface SecretOptions {
   passphraseFile?: string;
   sudoPasswordFile?: string;
-}
-
-function readSecretFile(file: string, what: string): string {
-  try {
-    return stripOneNewline(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new AppError('BAD_INPUT', `cannot read the ${what} file ${file}: ${(error as Error).message}`);
-  }
 }
 
 /** stdin holds the password (ssh-password) or the private key (ssh-key); extras come from files. */
@@ -35,8 +26,8 @@ async function readSecretParts(type: CredentialType, options: SecretOptions) {
   const parts = type === 'ssh-key' ? { privateKey: stdin.trim() ? stdin : undefined } : { password: stripOneNewline(stdin) || undefined };
   return {
     ...parts,
-    ...(options.passphraseFile ? { passphrase: readSecretFile(options.passphraseFile, 'passphrase') } : {}),
-    ...(options.sudoPasswordFile ? { sudoPassword: readSecretFile(options.sudoPasswordFile, 'sudo password') } : {}),
+    ...(options.passphraseFile ? { passphrase: readSecretFile({ file: options.passphraseFile, what: 'passphrase' }) } : {}),
+    ...(options.sudoPasswordFile ? { sudoPassword: readSecretFile({ file: options.sudoPasswordFile, what: 'sudo password' }) } : {}),
   };
 }
 

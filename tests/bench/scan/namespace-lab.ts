@@ -4,16 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * Scan targets for the benchmarks: network namespaces this process creates, each joined to the host by its
- * own veth pair and running a real sshd and a Python HTTP server. The house rule allows scanning only
- * loopback and namespaces a test creates itself; loopback addresses cannot be routed into a namespace, so
- * the veth links get addresses from 198.18.0.0/15, the range RFC 2544 reserves for benchmarking networks.
- * Nothing else can reach them: IP forwarding stays off, there is no NAT, and the namespaces have no route
- * beyond their own /30 link.
+ * Scan targets for the benchmarks: network namespaces this process creates, each running a real sshd and a Python
+ * HTTP server, and one more namespace, the scanner's, joined to each of them by a veth pair. The house rule allows
+ * scanning only loopback and namespaces a test creates itself, and only 127.0.0.0/8 addresses: the links carry
+ * /30s from 127.77.0.0/16, which Linux routes over a link once the namespace lets it (`route_localnet`, and its
+ * local table narrowed to 127.0.0.1). All of that happens inside the namespaces; the host's own network is not
+ * touched, and nothing outside them can reach the addresses.
  */
 
 const NAMESPACE_PREFIX = 'vigil-bench-';
-const HOST_LINK_PREFIX = 'vbh';
+/** Where the scanners run during the bench: `ip netns exec` it (see runInScannerNamespace in ../scan.bench.ts). */
+export const SCANNER_NAMESPACE = `vigil-bench-scanner`;
+/** The environment variable that hands the lab's hosts to the process running in the scanner namespace. */
+export const LAB_HOSTS_VARIABLE = 'VIGIL_SCAN_BENCH_LAB_HOSTS';
+const SCANNER_LINK_PREFIX = 'vbs';
 const SSHD = '/usr/sbin/sshd';
 const NFT_TABLE = 'vigil_bench';
 /** Closed ports the firewall variant lets through (so they answer with a reset, not silence). */
@@ -38,8 +42,6 @@ export interface LabHost {
 
 export interface NamespaceLab {
   hosts: LabHost[];
-  /** Drops every TCP port of every host except the open ones and two closed ones, or lifts that again. */
-  setFirewall(options: { dropping: boolean }): void;
   stop(): void;
 }
 
@@ -49,8 +51,16 @@ const run = (options: { command: string; args: string[]; input?: string }) =>
 const inNamespace = (options: { namespace: string; command: string; args: string[]; input?: string }) =>
   run({ command: 'ip', args: ['netns', 'exec', options.namespace, options.command, ...options.args], input: options.input });
 
-/** Host `index` is 198.18.0.(4·index+2) on a /30 whose host side is 198.18.0.(4·index+1). */
-const linkAddress = (options: { index: number; side: 'host' | 'namespace' }) => `198.18.0.${4 * options.index + (options.side === 'host' ? 1 : 2)}`;
+/** Host `index` is 127.77.0.(4·index+2) on a /30 whose scanner side is 127.77.0.(4·index+1). */
+const linkAddress = (options: { index: number; side: 'scanner' | 'namespace' }) => `127.77.0.${4 * options.index + (options.side === 'scanner' ? 1 : 2)}`;
+
+/** Lets a namespace route 127.0.0.0/8 over its links: only 127.0.0.1 stays local, martian checks are off. */
+function allowLoopbackRange(options: { namespace: string; link: string }): void {
+  const { namespace, link } = options;
+  inNamespace({ namespace, command: 'sysctl', args: ['-qw', 'net.ipv4.conf.all.route_localnet=1', 'net.ipv4.conf.all.rp_filter=0', `net.ipv4.conf.${link}.route_localnet=1`, `net.ipv4.conf.${link}.rp_filter=0`] });
+  const localRoutes = inNamespace({ namespace, command: 'ip', args: ['route', 'show', 'table', 'local'] });
+  if (/^local 127\.0\.0\.0\/8 /m.test(localRoutes)) inNamespace({ namespace, command: 'ip', args: ['route', 'del', 'local', '127.0.0.0/8', 'dev', 'lo', 'table', 'local'] });
+}
 
 /** Removes what a crashed run left: processes in our namespaces (by pid), the namespaces and host links (by name). */
 export function removeLeftovers(): void {
@@ -68,18 +78,7 @@ export function removeLeftovers(): void {
     }
     run({ command: 'ip', args: ['netns', 'delete', namespace] });
   }
-  // Deleting a namespace destroys its veth pair; a link left by a run that crashed before moving its peer is not.
-  const links = run({ command: 'ip', args: ['-o', 'link', 'show'] })
-    .split('\n')
-    .map((line) => /^\d+: ([^:@]+)/.exec(line)?.[1])
-    .filter((name): name is string => !!name && new RegExp(`^${HOST_LINK_PREFIX}\\d+$`).test(name));
-  for (const link of links) {
-    try {
-      run({ command: 'ip', args: ['link', 'delete', link] });
-    } catch {
-      // The kernel removes a deleted namespace's veth pairs in the background: it may have gone meanwhile.
-    }
-  }
+  // Deleting a namespace destroys its veth pairs: nothing is left on the host.
 }
 
 function waitForOutput(options: { child: ChildProcess; stream: 'stdout' | 'stderr'; text: string; what: string }): Promise<void> {
@@ -116,15 +115,19 @@ export async function startNamespaceLab(options: { count: number }): Promise<Nam
     const hostKeyFile = path.join(dir, 'host_ed25519_key');
     run({ command: 'ssh-keygen', args: ['-q', '-t', 'ed25519', '-N', '', '-f', hostKeyFile] });
     const started: Promise<void>[] = [];
+    run({ command: 'ip', args: ['netns', 'add', SCANNER_NAMESPACE] });
+    inNamespace({ namespace: SCANNER_NAMESPACE, command: 'ip', args: ['link', 'set', 'lo', 'up'] });
     for (let index = 0; index < options.count; index++) {
       const namespace = `${NAMESPACE_PREFIX}${index}`;
-      const hostLink = `${HOST_LINK_PREFIX}${index}`;
+      const scannerLink = `${SCANNER_LINK_PREFIX}${index}`;
       const address = linkAddress({ index, side: 'namespace' });
       run({ command: 'ip', args: ['netns', 'add', namespace] });
-      run({ command: 'ip', args: ['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace] });
-      run({ command: 'ip', args: ['addr', 'add', `${linkAddress({ index, side: 'host' })}/30`, 'dev', hostLink] });
-      run({ command: 'ip', args: ['link', 'set', hostLink, 'up'] });
+      run({ command: 'ip', args: ['-n', SCANNER_NAMESPACE, 'link', 'add', scannerLink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace] });
+      allowLoopbackRange({ namespace: SCANNER_NAMESPACE, link: scannerLink });
+      inNamespace({ namespace: SCANNER_NAMESPACE, command: 'ip', args: ['addr', 'add', `${linkAddress({ index, side: 'scanner' })}/30`, 'dev', scannerLink] });
+      inNamespace({ namespace: SCANNER_NAMESPACE, command: 'ip', args: ['link', 'set', scannerLink, 'up'] });
       inNamespace({ namespace, command: 'ip', args: ['link', 'set', 'lo', 'up'] });
+      allowLoopbackRange({ namespace, link: 'eth0' });
       inNamespace({ namespace, command: 'ip', args: ['addr', 'add', `${address}/30`, 'dev', 'eth0'] });
       inNamespace({ namespace, command: 'ip', args: ['link', 'set', 'eth0', 'up'] });
 
@@ -144,17 +147,16 @@ export async function startNamespaceLab(options: { count: number }): Promise<Nam
     stop();
     throw error;
   }
-  return {
-    hosts,
-    setFirewall: ({ dropping }) => {
-      for (const host of hosts) {
-        // Declaring the table first makes the delete valid whether or not it exists; nft applies the script atomically.
-        const reset = `table inet ${NFT_TABLE} {}\ndelete table inet ${NFT_TABLE}\n`;
-        const allowed = [...host.openPorts, ...UNFILTERED_CLOSED_PORTS].join(', ');
-        const drop = `table inet ${NFT_TABLE} { chain input { type filter hook input priority 0; policy accept; tcp dport != { ${allowed} } drop; }; }\n`;
-        inNamespace({ namespace: host.namespace, command: 'nft', args: ['-f', '-'], input: dropping ? reset + drop : reset });
-      }
-    },
-    stop,
-  };
+  return { hosts, stop };
+}
+
+/** Drops every TCP port of every host except the open ones and two closed ones, or lifts that again. */
+export function setLabFirewall(options: { hosts: LabHost[]; dropping: boolean }): void {
+  for (const host of options.hosts) {
+    // Declaring the table first makes the delete valid whether or not it exists; nft applies the script atomically.
+    const reset = `table inet ${NFT_TABLE} {}\ndelete table inet ${NFT_TABLE}\n`;
+    const allowed = [...host.openPorts, ...UNFILTERED_CLOSED_PORTS].join(', ');
+    const drop = `table inet ${NFT_TABLE} { chain input { type filter hook input priority 0; policy accept; tcp dport != { ${allowed} } drop; }; }\n`;
+    inNamespace({ namespace: host.namespace, command: 'nft', args: ['-f', '-'], input: options.dropping ? reset + drop : reset });
+  }
 }

@@ -34,7 +34,7 @@ describe('identifyGreeting', () => {
       const payload = Buffer.concat([Buffer.from([10]), Buffer.from(`${version}\0`), Buffer.alloc(20, 1)]);
       return Buffer.concat([Buffer.from([payload.length, 0, 0, 0]), payload]);
     };
-    expect(identifyGreeting({ bytes: packet('8.0.36-0ubuntu0.22.04.1'), port: 3306 })).toEqual({
+    expect(identifyGreeting({ bytes: packet('8.0.36-2ubuntu3'), port: 3306 })).toEqual({
       name: 'mysql',
       product: 'MySQL',
       version: '8.0.36',

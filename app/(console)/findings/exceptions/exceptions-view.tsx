@@ -9,7 +9,7 @@ import { Notice } from '../../../_components/ui/dialog-parts';
 import { ErrorAlert } from '../../../_components/ui/error-alert';
 import { toUiError } from '../../../_components/ui/errors';
 import { formatCount, formatDateTime } from '../../../_components/ui/format';
-import { Pager } from '../../../_components/ui/table';
+import { StatePager } from '../../../_components/ui/table';
 import { useTRPC } from '../../../_trpc/client';
 import { ExceptionActions, type ExceptionPowers } from '../_components/exception-actions';
 import { EXCEPTION_KIND_LABEL, ExceptionStatusBadge, PersonAt } from '../_components/finding-labels';
@@ -143,15 +143,7 @@ export function ExceptionsView({ powers }: { powers: ExceptionPowers }) {
           ) : null}
         </div>
         {data ? (
-          <Pager
-            page={state.page}
-            pageSize={state.size}
-            total={data.total}
-            onPage={(page) => navigate({ ...state, page })}
-            onPageSize={(size) => navigate({ ...state, size, page: 1 })}
-            sizes={PAGE_SIZES}
-            testIdPrefix="exceptions"
-          />
+          <StatePager state={state} navigate={navigate} total={data.total} sizes={PAGE_SIZES} testIdPrefix="exceptions" />
         ) : null}
       </section>
     </>

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, type FormEvent, type RefObject } from 'react';
-import { Pager, SortHeader } from '../../../_components/ui/table';
+import { StatePager, SortHeader } from '../../../_components/ui/table';
 import { useTRPC } from '../../../_trpc/client';
 import { KevBadge, SeverityChip } from './kb-badges';
 import { ECOSYSTEMS, ECOSYSTEM_LABEL, SEVERITIES, SEVERITY_LABEL, formatCount, formatDay, formatEpss, formatPercentile, kbHref } from './kb-format';
@@ -390,15 +390,7 @@ export function KbSearch(props: { initialState: KbSearchState; initialData: KbSe
           ) : null}
         </div>
         {data ? (
-          <Pager
-            page={state.page}
-            pageSize={state.size}
-            total={data.total}
-            onPage={(page) => navigate({ ...state, page })}
-            onPageSize={(size) => navigate({ ...state, size, page: 1 })}
-            sizes={PAGE_SIZES}
-            testIdPrefix="kb"
-          />
+          <StatePager state={state} navigate={navigate} total={data.total} sizes={PAGE_SIZES} testIdPrefix="kb" />
         ) : null}
       </section>
     </div>
