@@ -1,7 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useSyncExternalStore, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
+import { useHydrated } from '../_components/ui/hydration';
 import { useTRPC } from '../_trpc/client';
 import {
   formatDatabase,
@@ -24,17 +25,6 @@ const HEALTH_LABEL: Record<Health, string> = {
   unavailable: 'Unavailable',
   pending: 'Loading',
 };
-
-const noopSubscribe = () => () => undefined;
-
-/** False during the server render and hydration, true afterwards: for values that depend on the browser clock or locale. */
-function useIsClient(): boolean {
-  return useSyncExternalStore(
-    noopSubscribe,
-    () => true,
-    () => false,
-  );
-}
 
 function Row({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
   return (
@@ -64,7 +54,8 @@ export function SystemStatusCard(props: { initialStatus: SystemStatus | null; in
       retry: false,
     }),
   );
-  const isClient = useIsClient();
+  const hydrated = useHydrated();
+  const fetching = hydrated && query.isFetching;
 
   const status = query.data;
   const error: StatusError | null = query.error
@@ -94,7 +85,7 @@ export function SystemStatusCard(props: { initialStatus: SystemStatus | null; in
           <h2 id="system-status-title">System status</h2>
           <p className="card-subtitle">
             Refreshes every {REFRESH_MS / 1000} s
-            {isClient && query.dataUpdatedAt > 0 ? (
+            {hydrated && query.dataUpdatedAt > 0 ? (
               <span data-testid="system-status-updated"> · updated {new Date(query.dataUpdatedAt).toLocaleTimeString()}</span>
             ) : null}
           </p>
@@ -108,11 +99,11 @@ export function SystemStatusCard(props: { initialStatus: SystemStatus | null; in
             type="button"
             className="button"
             onClick={() => void query.refetch()}
-            disabled={query.isFetching}
+            disabled={fetching}
             data-testid="system-status-refresh"
           >
             <svg
-              className={query.isFetching ? 'button-icon is-spinning' : 'button-icon'}
+              className={fetching ? 'button-icon is-spinning' : 'button-icon'}
               viewBox="0 0 24 24"
               width="14"
               height="14"
@@ -126,7 +117,7 @@ export function SystemStatusCard(props: { initialStatus: SystemStatus | null; in
             >
               <path d="M20 12a8 8 0 1 1-2.3-5.6M20 4v4.5h-4.5" />
             </svg>
-            {query.isFetching ? 'Refreshing' : 'Refresh'}
+            {fetching ? 'Refreshing' : 'Refresh'}
           </button>
         </div>
       </header>

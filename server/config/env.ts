@@ -17,9 +17,12 @@ export interface VigilConfig {
   /** Production master key held by a KMIP server (HSM) instead of the local key file. */
   kmip: { endpoint: string; caFile?: string; certificateKeyFile?: string } | undefined;
   /** Cron expression of the daily KB mirror sync (node-cron syntax, local time). */
-  kbSyncSchedule: string;
+  /** null: `off`, no scheduled sync. */
+  kbSyncSchedule: string | null;
   /** Console sessions end after this much inactivity, and in any case after the absolute lifetime. */
   session: { idleMinutes: number; maxHours: number };
+  /** Detection reads KB records from a per-process cache: `auto` = on FerretDB only (README "Detection — KB cache"). */
+  detectionKbCache: 'auto' | 'on' | 'off';
 }
 
 function isMongoUri(value: string): boolean {
@@ -76,11 +79,12 @@ const envSchema = z
       emptyToUndefined,
       z
         .string()
-        .refine((value) => cron.validate(value), { message: 'is not a valid cron expression (e.g. "17 3 * * *")' })
+        .refine((value) => value === 'off' || cron.validate(value), { message: 'is not a valid cron expression (e.g. "17 3 * * *") or "off"' })
         .default('17 3 * * *'),
     ),
     VIGIL_SESSION_IDLE_MINUTES: positiveInt('minutes', 24 * 60, 30),
     VIGIL_SESSION_MAX_HOURS: positiveInt('hours', 24 * 30, 12),
+    VIGIL_DETECTION_KB_CACHE: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
     VIGIL_LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -118,8 +122,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { certFile: path.resolve(cwd, parsed.VIGIL_TLS_CERT), keyFile: path.resolve(cwd, parsed.VIGIL_TLS_KEY) }
         : undefined,
     logLevel: parsed.VIGIL_LOG_LEVEL,
-    kbSyncSchedule: parsed.VIGIL_KB_SYNC_SCHEDULE,
+    // `off`: no scheduled mirror sync (an installation fed by signed bundles or `vigil kb sync` alone).
+    kbSyncSchedule: parsed.VIGIL_KB_SYNC_SCHEDULE === 'off' ? null : parsed.VIGIL_KB_SYNC_SCHEDULE,
     session: { idleMinutes: parsed.VIGIL_SESSION_IDLE_MINUTES, maxHours: parsed.VIGIL_SESSION_MAX_HOURS },
+    detectionKbCache: parsed.VIGIL_DETECTION_KB_CACHE,
     kmip: parsed.VIGIL_KMIP_ENDPOINT
       ? {
           endpoint: parsed.VIGIL_KMIP_ENDPOINT,

@@ -61,15 +61,19 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         maxRunMs: HOUR_MS,
         run: () => carryFindingTrends(),
       },
-      {
-        name: KB_SYNC_JOB,
-        schedule: config.kbSyncSchedule,
-        maxRunMs: KB_SYNC_MAX_RUN_MS,
-        run: async () => {
-          const { run } = await runRecordedKbSync({ trigger: 'schedule', dataDir: config.dataDir, importers: KB_IMPORTERS, trustedKeys: trustedKeys(config.dataDir) });
-          return { run: run._id, state: run.state };
-        },
-      },
+      ...(config.kbSyncSchedule === null
+        ? []
+        : [
+            {
+              name: KB_SYNC_JOB,
+              schedule: config.kbSyncSchedule,
+              maxRunMs: KB_SYNC_MAX_RUN_MS,
+              run: async () => {
+                const { run } = await runRecordedKbSync({ trigger: 'schedule', dataDir: config.dataDir, importers: KB_IMPORTERS, trustedKeys: trustedKeys(config.dataDir) });
+                return { run: run._id, state: run.state };
+              },
+            },
+          ]),
     ],
   });
 }

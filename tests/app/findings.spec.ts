@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingRef } from '../../server/services/findings/finding-ref';
-import { launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
+import { collectPageErrors, launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
 import { cleanEnv, runVigil, tempDataDir } from '../helpers/cli';
 import { startConsole, type RunningConsole } from '../helpers/console';
 import { startOpenSshServer, type OpenSshServer } from '../helpers/openssh-server';
@@ -107,7 +107,7 @@ describe('console findings: list, export, exceptions with four eyes, detail, SLA
   const settled = (target: Page, testId: string) => expect.poll(() => target.getByTestId(testId).getAttribute('aria-busy')).toBe('false');
   const rows = () => page.getByTestId('finding-row');
   const watch = (target: Page) => {
-    target.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    collectPageErrors(target, pageErrors);
     target.on('console', (message) => {
       // Refusals on purpose (400 too-short justification, 403 four-eyes) are logged by the browser as failed resources.
       if (message.type() === 'error' && !/status of (400|403)/.test(message.text())) pageErrors.push(`console: ${message.text()}`);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
+import { collectPageErrors, launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
 import { startConsole, type RunningConsole } from '../helpers/console';
 import { enrollTestNode, type TestNode } from '../helpers/scanner-lab';
 import { createAccount, signIn } from '../helpers/sign-in';
@@ -36,7 +36,7 @@ describe('console scanning: scanner nodes, scans, runs, assets', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    collectPageErrors(page, pageErrors);
     page.on('console', (message) => {
       // The invalid scan is refused with 400 on purpose; the browser logs that as a failed resource.
       if (message.type() === 'error' && !/status of 400/.test(message.text())) pageErrors.push(`console: ${message.text()}`);

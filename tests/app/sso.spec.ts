@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
+import { collectPageErrors, launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
 import { dropDatabase, testDatabaseUri } from '../helpers/test-db';
 import { PROVIDER_ID, PROVIDER_NAME, SECOPS_UNIT, startSsoTestBed, type SsoTestBed } from '../server/services/sso/sso-test-bed';
 
@@ -20,7 +20,7 @@ describe('single sign-on in the browser', () => {
   const newPage = async (context: BrowserContext): Promise<Page> => {
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    collectPageErrors(page, pageErrors);
     return page;
   };
 

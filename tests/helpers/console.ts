@@ -44,7 +44,9 @@ export function httpsGet(url: string, options: { ca?: string } = {}): Promise<{ 
 export async function startConsole(options: { mongodbUri?: string; env?: Record<string, string> } = {}): Promise<RunningConsole> {
   const dataDir = tempDataDir();
   const port = await freePort();
-  const env = cleanEnv({ VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), MONGODB_URI: options.mongodbUri, ...options.env });
+  // The daily KB sync (03:17 UTC by default) would fire inside a console that runs at that hour and reach for the
+  // upstream feeds: test consoles sync only when a test asks.
+  const env = cleanEnv({ VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), MONGODB_URI: options.mongodbUri, VIGIL_KB_SYNC_SCHEDULE: 'off', ...options.env });
   const child = spawn(process.execPath, [VIGIL_BIN, 'start'], { env: env as NodeJS.ProcessEnv, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

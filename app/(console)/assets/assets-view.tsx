@@ -13,6 +13,7 @@ import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
 import { OpenFindingCounts } from './_components/open-findings';
 import { ASSET_PAGE_SIZES, DEFAULT_ASSET_DIRECTION, DEFAULT_ASSETS_STATE, assetsStateToInput, assetsStateToQuery, parseAssetsState, type AssetSort, type AssetsViewState } from './assets-state';
+import { LoadingNote } from '../../_components/ui/hydration';
 
 type AssetsPage = RouterOutputs['assets']['list'];
 type Asset = AssetsPage['items'][number];
@@ -77,9 +78,7 @@ export function AssetsView(props: { initialState: AssetsViewState; initialData: 
             <span data-testid="assets-total">{data ? formatCount(data.total) : '—'}</span> {data?.total === 1 ? 'asset' : 'assets'}
           </h2>
           <p className="ui-card-note">Hosts the scans found in your business units, with their open findings per severity.</p>
-          <span className="ui-loading" role="status" aria-live="polite">
-            {query.isFetching ? 'Loading…' : ''}
-          </span>
+          <LoadingNote fetching={query.isFetching} />
         </header>
         <ErrorAlert error={error} title="The assets could not be read." testId="assets-error" />
         <div className="ui-table-wrap">

@@ -22,6 +22,7 @@ import {
   type AuditSort,
   type AuditViewState,
 } from './audit-state';
+import { LoadingNote } from '../../_components/ui/hydration';
 
 type AuditPage = RouterOutputs['audit']['list'];
 type Entry = AuditPage['items'][number];
@@ -218,9 +219,7 @@ export function AuditView(props: { initialState: AuditViewState; initialData: Au
           <p className="ui-card-note">
             Append-only and hash-chained: each entry carries the hash of the one before. <code>vigil audit verify</code> checks the chain.
           </p>
-          <span className="ui-loading" role="status" aria-live="polite">
-            {query.isFetching ? 'Loading…' : ''}
-          </span>
+          <LoadingNote fetching={query.isFetching} />
         </header>
         <ErrorAlert error={error} title="The audit log could not be read." testId="audit-error" />
         <div className="ui-table-wrap">

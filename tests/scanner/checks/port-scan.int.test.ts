@@ -49,7 +49,9 @@ describe('scanPorts (TCP connect scan on loopback)', () => {
     try {
       const low = Math.min(...ports);
       const range = Array.from({ length: Math.min(65_535, low + 20_000) - low + 1 }, (_, i) => low + i);
-      const result = await scanPorts({ address: host, ports: range, limits: { ...limits, portConcurrency: 2048 } });
+      // Loopback drops packets too when its backlog queue overflows on a loaded machine (2,048 SYNs at once
+      // beside other test files): the retry passes, smaller, are what recover them, as on a real network.
+      const result = await scanPorts({ address: host, ports: range, limits: { ...limits, portConcurrency: 2048, connectTimeoutMs: 1000, retries: 3 } });
       // Wildcard listeners of this machine answer on 127.0.0.2 too: ours must all be there, nothing else missing.
       expect(result.open).toEqual(expect.arrayContaining(ports.filter((port) => port <= range.at(-1)!)));
       expect(result.open.length + result.closed + result.filtered).toBe(range.length);

@@ -61,6 +61,13 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', VIGIL_PORT: '' }, '/x').port).toBe(8443);
   });
+
+  it('schedules the KB mirror sync daily unless it is off, and refuses a bad cron expression', () => {
+    expect(loadConfig({}, '/x').kbSyncSchedule).toBe('17 3 * * *');
+    expect(loadConfig({ VIGIL_KB_SYNC_SCHEDULE: '0 */6 * * *' }, '/x').kbSyncSchedule).toBe('0 */6 * * *');
+    expect(loadConfig({ VIGIL_KB_SYNC_SCHEDULE: 'off' }, '/x').kbSyncSchedule).toBeNull();
+    expect(problems({ VIGIL_KB_SYNC_SCHEDULE: 'daily' })).toEqual([expect.stringMatching(/^VIGIL_KB_SYNC_SCHEDULE: .*cron expression.*"off"/)]);
+  });
 });
 
 describe('redactUri', () => {

@@ -19,6 +19,7 @@ import {
   type KbSearchState,
 } from './kb-search-state';
 import type { KbError, KbListItem, KbSearchResult, KbSeverity, KbSort } from './kb-types';
+import { LoadingNote } from '../../../_components/ui/hydration';
 
 /** The URL is the state: a new search is a new history entry, so Back returns to the previous view. */
 function navigate(state: KbSearchState) {
@@ -348,9 +349,7 @@ export function KbSearch(props: { initialState: KbSearchState; initialData: KbSe
           ) : (
             <p className="kb-filter-summary ui-muted">All records</p>
           )}
-          <span className="ui-loading" role="status" aria-live="polite">
-            {query.isFetching ? 'Loading…' : ''}
-          </span>
+          <LoadingNote fetching={query.isFetching} />
         </header>
 
         {error ? (

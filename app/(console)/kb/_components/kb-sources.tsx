@@ -14,6 +14,7 @@ import {
   type Freshness,
 } from './kb-format';
 import type { KbError, KbSourceRow, KbSourcesResult } from './kb-types';
+import { useHydrated } from '../../../_components/ui/hydration';
 
 const REFRESH_MS = 60_000;
 
@@ -100,6 +101,7 @@ export function KbSources(props: { initialData: KbSourcesResult | null; initialE
       retry: false,
     }),
   );
+  const fetching = useHydrated() && query.isFetching;
   const data = query.data;
   const error: KbError | null = query.error
     ? { code: query.error.data?.appCode ?? query.error.data?.code ?? 'NETWORK', message: query.error.data ? query.error.message : `The console did not answer (${query.error.message}).` }
@@ -152,8 +154,8 @@ export function KbSources(props: { initialData: KbSourcesResult | null; initialE
           <p className="kb-filter-summary ui-muted">
             Mirrored daily; a source is stale {STALE_AFTER_HOURS} h after its last import. Refreshes every {REFRESH_MS / 1000} s.
           </p>
-          <button type="button" className="button" onClick={() => void query.refetch()} disabled={query.isFetching} data-testid="kb-sources-refresh">
-            {query.isFetching ? 'Refreshing' : 'Refresh'}
+          <button type="button" className="button" onClick={() => void query.refetch()} disabled={fetching} data-testid="kb-sources-refresh">
+            {fetching ? 'Refreshing' : 'Refresh'}
           </button>
         </header>
         {error ? (
