@@ -6,6 +6,7 @@ const PATHS: Record<NavIconName, string> = {
   assets: 'M3.5 4.5h17v6h-17zM3.5 13.5h17v6h-17zM7 7.5h.01M7 16.5h.01M11 7.5h6M11 16.5h6',
   scans: 'M12 3a9 9 0 1 0 9 9M12 7a5 5 0 1 0 5 5M12 12l7.5-7.5M12 12h.01',
   findings: 'M12 3.5 2.5 20h19zM12 10v4.5M12 17.2h.01',
+  tickets: 'M4 6.5h16v3a2.5 2.5 0 0 0 0 5v3H4v-3a2.5 2.5 0 0 0 0-5zM9.5 9.5h5M9.5 14.5h5',
   knowledgebase: 'M4.5 4.5h6a2.5 2.5 0 0 1 2.5 2.5v13a2 2 0 0 0-2-2H4.5zM19.5 4.5h-4A2.5 2.5 0 0 0 13 7v13a2 2 0 0 1 2-2h4.5z',
   compliance: 'M12 3l7.5 3v5.5c0 4.6-3.1 8-7.5 9.5-4.4-1.5-7.5-4.9-7.5-9.5V6zM8.5 12l2.5 2.5 4.5-5',
   reports: 'M6 3.5h8l4 4v13H6zM14 3.5v4h4M9 12h6M9 15.5h6M9 8.5h2',

@@ -5,6 +5,7 @@ export type NavIconName =
   | 'assets'
   | 'scans'
   | 'findings'
+  | 'tickets'
   | 'knowledgebase'
   | 'compliance'
   | 'reports'
@@ -31,6 +32,7 @@ export const SETTINGS_PAGES = [
   { id: 'tokens', href: '/settings/tokens', label: 'API tokens', anyOf: ['users:manage'] },
   { id: 'sso', href: '/settings/sso', label: 'Single sign-on', anyOf: ['sso:read'] },
   { id: 'security', href: '/settings/security', label: 'Security', anyOf: ['settings:manage'] },
+  { id: 'webhooks', href: '/settings/webhooks', label: 'Webhooks', anyOf: ['settings:manage'] },
 ] as const satisfies readonly { id: string; href: string; label: string; anyOf: readonly Permission[] }[];
 
 export type SettingsPageId = (typeof SETTINGS_PAGES)[number]['id'];
@@ -43,12 +45,13 @@ export const NAV_SECTIONS: readonly NavSection[] = [
   { id: 'assets', label: 'Assets', href: '/assets', description: 'Hosts, services and business units', anyOf: ['assets:read'] },
   { id: 'scans', label: 'Scans', href: '/scans', description: 'Network and authenticated scans', anyOf: ['scans:read'] },
   { id: 'findings', label: 'Findings', href: '/findings', description: 'Detected vulnerabilities', anyOf: ['findings:read'] },
+  { id: 'tickets', label: 'Tickets', href: '/tickets', description: 'Remediation tickets, verified by the next scan', anyOf: ['findings:read'] },
   { id: 'knowledgebase', label: 'KnowledgeBase', href: '/kb', description: 'Vulnerability knowledge base and sources', anyOf: ['kb:read'] },
   { id: 'compliance', label: 'Compliance', href: null, description: 'Policy and benchmark compliance', anyOf: ['findings:read'] },
   { id: 'reports', label: 'Reports', href: null, description: 'Scheduled and on-demand reports', anyOf: ['findings:read'] },
   { id: 'scanners', label: 'Scanners', href: '/scanners', description: 'Enrolled scanner nodes and enrolment tokens', anyOf: ['scans:read', 'scanners:manage'] },
   { id: 'audit', label: 'Audit log', href: '/audit', description: 'Who did what, when, from where — hash-chained', anyOf: ['audit:read'] },
-  { id: 'settings', label: 'Settings', href: '/settings', description: 'Users, business units, roles, API tokens, single sign-on', anyOf: SETTINGS_PERMISSIONS },
+  { id: 'settings', label: 'Settings', href: '/settings', description: 'Users, business units, roles, API tokens, single sign-on, webhooks', anyOf: SETTINGS_PERMISSIONS },
 ];
 
 /** Pages outside the sidebar that still have a title in the top bar. */

@@ -8,7 +8,7 @@ import { ACTIONABLE_FINDING_FILTER, FindingModel } from '../../server/models/fin
 import type { Runtime } from '../../server/runtime/runtime';
 import { recordHostResult } from '../../server/services/assets/record-host-result';
 import { carryFindingTrends } from '../../server/services/trends/carry-finding-trends';
-import { launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
+import { collectPageErrors, launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
 import { startConsole } from '../helpers/console';
 import { closeRuntime, openTestRuntime } from '../helpers/runtime';
 import { createAccount, signIn } from '../helpers/sign-in';
@@ -22,6 +22,7 @@ const SECTIONS = [
   ['assets', 'Assets'],
   ['scans', 'Scans'],
   ['findings', 'Findings'],
+  ['tickets', 'Tickets'],
   ['knowledgebase', 'KnowledgeBase'],
   ['compliance', 'Compliance'],
   ['reports', 'Reports'],
@@ -31,7 +32,7 @@ const SECTIONS = [
 ] as const;
 
 /** Sections of this release; the others are shown disabled, as coming later. */
-const BUILT: Record<string, string> = { dashboard: '/', assets: '/assets', scans: '/scans', findings: '/findings', knowledgebase: '/kb', scanners: '/scanners', audit: '/audit', settings: '/settings' };
+const BUILT: Record<string, string> = { dashboard: '/', assets: '/assets', scans: '/scans', findings: '/findings', tickets: '/tickets', knowledgebase: '/kb', scanners: '/scanners', audit: '/audit', settings: '/settings' };
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -77,7 +78,7 @@ describe('console dashboard', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    collectPageErrors(page, pageErrors);
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
@@ -91,7 +92,7 @@ describe('console dashboard', () => {
     await consoleServer?.stop();
   }, TIMEOUT);
 
-  it('lists the sections, with only the built ones (Dashboard, Assets, Scans, Findings, KnowledgeBase, Scanners, Audit log, Settings) enabled', async () => {
+  it('lists the sections, with only the built ones (Dashboard, Assets, Scans, Findings, Tickets, KnowledgeBase, Scanners, Audit log, Settings) enabled', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.waitFor();
     expect(await nav.locator('[data-nav-item]').count()).toBe(SECTIONS.length);
@@ -124,7 +125,7 @@ describe('console dashboard', () => {
       expect(await page.getByRole('link', { name: label, exact: true, disabled: true }).count(), `${label} accessible name`).toBe(1);
     }
     // Only the built sections (and the brand, which leads to the dashboard) navigate anywhere.
-    expect(await page.locator('aside a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['/', '/', '/assets', '/scans', '/findings', '/kb', '/scanners', '/audit', '/settings']);
+    expect(await page.locator('aside a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['/', '/', '/assets', '/scans', '/findings', '/tickets', '/kb', '/scanners', '/audit', '/settings']);
 
     expect(await page.getByTestId('page-title').textContent()).toBe('Dashboard');
     expect(await page.title()).toBe('Dashboard · Vigil');

@@ -2,7 +2,7 @@ import { MongoClient } from 'mongodb';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
+import { collectPageErrors, launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
 import { httpsGet, startConsole, type RunningConsole } from '../helpers/console';
 import { createAccount, type TestAccount } from '../helpers/sign-in';
 import { dropDatabase, testDatabaseUri } from '../helpers/test-db';
@@ -50,7 +50,7 @@ describe('console sign-in, second factor and administration pages', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    page.on('pageerror', (error) => pageErrors.push(`pageerror ${page.url()}: ${error.message}`));
+    collectPageErrors(page, pageErrors);
     page.on('console', (message) => {
       // Bad input, refused sign-ins and forbidden pages answer 400/401/403 on purpose; the browser logs them as failed resources.
       if (message.type() === 'error' && !/status of (400|401|403|429)/.test(message.text())) pageErrors.push(`console ${page.url()}: ${message.text()}`);
@@ -117,7 +117,7 @@ describe('console sign-in, second factor and administration pages', () => {
     const row = page.locator(`[data-testid="user-row"][data-email="${admin.email}"]`);
     await row.waitFor();
     expect(await row.getByTestId('user-status').textContent()).toBe('Active');
-    expect(await page.getByTestId('settings-tabs').locator('a').allTextContents()).toEqual(['Users', 'Business units', 'Roles', 'API tokens', 'Single sign-on', 'Security']);
+    expect(await page.getByTestId('settings-tabs').locator('a').allTextContents()).toEqual(['Users', 'Business units', 'Roles', 'API tokens', 'Single sign-on', 'Security', 'Webhooks']);
 
     // A second user, created through the page.
     await page.getByTestId('user-create-open').click();

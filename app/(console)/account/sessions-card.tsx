@@ -9,6 +9,7 @@ import { toUiError } from '../../_components/ui/errors';
 import { describeUserAgent, formatDateTime, formatRelative } from '../../_components/ui/format';
 import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
+import { ActionsHeader } from '../../_components/ui/table';
 
 type SessionRow = RouterOutputs['sessions']['list']['items'][number];
 
@@ -54,9 +55,7 @@ export function SessionsCard({ initialSessions, now }: { initialSessions: Sessio
               <th scope="col">Signed in</th>
               <th scope="col">Last active</th>
               <th scope="col">Expires</th>
-              <th scope="col" className="ui-actions">
-                <span className="ui-sr-only">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

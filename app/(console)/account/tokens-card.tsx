@@ -5,10 +5,10 @@ import { useState, type FormEvent } from 'react';
 import { ROLES, roleCovers } from '../../../server/auth/permissions';
 import { isReauthCancelled, useRunSensitive } from '../../_components/reauth';
 import { TokenTable, type TokenRow } from '../../_components/tokens/token-table';
-import { CopyButton } from '../../_components/ui/copy-button';
 import { Notice } from '../../_components/ui/dialog-parts';
 import { ErrorAlert } from '../../_components/ui/error-alert';
 import { fieldError, toUiError, type UiError } from '../../_components/ui/errors';
+import { SecretOnce } from '../../_components/ui/secret-once';
 import { unitOptions, type UnitLike } from '../../_components/ui/units';
 import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
@@ -72,18 +72,7 @@ export function TokensCard(props: { initialTokens: TokenRow[]; me: Me; units: Un
       </header>
       <div className="ui-card-body">
         {created ? (
-          <div className="ui-secret" role="status" data-testid="token-created">
-            <strong>“{created.name}” is created. Copy the token now: it is not shown again.</strong>
-            <div className="ui-secret-value">
-              <code data-testid="token-value">{created.token}</code>
-              <CopyButton value={created.token} testId="token-copy" />
-            </div>
-            <div className="ui-form-actions">
-              <button type="button" className="button" onClick={() => setCreated(null)} data-testid="token-created-done">
-                Done
-              </button>
-            </div>
-          </div>
+          <SecretOnce message={`“${created.name}” is created. Copy the token now: it is not shown again.`} value={created.token} onDone={() => setCreated(null)} testId="token-created" valueTestId="token-value" />
         ) : null}
         <Notice notice={notice} testId="tokens-notice" />
         <form className="ui-form" onSubmit={onSubmit} aria-label="Create an API token" noValidate data-testid="token-create-form">

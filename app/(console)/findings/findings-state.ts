@@ -2,8 +2,9 @@ import type { RouterInputs } from '../../_trpc/types';
 
 /**
  * The findings list as the URL holds it, so a view can be bookmarked, shared and saved:
- * `/findings?severity=high&kev=true&epssMin=0.1&sla=breached&sort=slaDueAt&dir=asc&page=2`.
- * `status` is `open` unless the URL says otherwise (`all` lifts it).
+ * `/findings?severity=high&kev=true&epssMin=0.1&sla=breached&unit=emea&age=30&sort=slaDueAt&dir=asc&page=2`.
+ * `status` is `open` unless the URL says otherwise (`all` lifts it); `unit` is a business unit (and those below it),
+ * `age` the days since first seen the findings exceed.
  */
 export interface FindingsViewState {
   status: (typeof FINDING_VIEW_STATUSES)[number];
@@ -16,6 +17,8 @@ export interface FindingsViewState {
   pkg: string;
   cve: string;
   asset: string;
+  unit: string;
+  age: string;
   sort: FindingViewSort;
   dir: 'asc' | 'desc';
   page: number;
@@ -30,6 +33,9 @@ export const FINDING_VIEW_SORTS = ['risk', 'severity', 'slaDueAt', 'lastSeenAt',
 export type FindingViewSort = (typeof FINDING_VIEW_SORTS)[number];
 
 export const FINDING_PAGE_SIZES = [25, 50, 100, 200] as const;
+/** The form's choices for `age`; a link may carry any whole number of days up to ten years. */
+export const FINDING_AGE_DAYS = [7, 30, 90, 180, 365] as const;
+const MAX_AGE_DAYS = 3650;
 
 /** Riskiest, most severe, most likely exploited and newest first; the nearest deadline and names in order. */
 export const DEFAULT_FINDING_DIRECTION: Record<FindingViewSort, 'asc' | 'desc'> = {
@@ -54,6 +60,8 @@ export const DEFAULT_FINDINGS_STATE: FindingsViewState = {
   pkg: '',
   cve: '',
   asset: '',
+  unit: '',
+  age: '',
   sort: 'risk',
   dir: 'desc',
   page: 1,
@@ -75,6 +83,11 @@ function oneOf<T extends string>(values: readonly T[], raw: string, fallback: T 
 function probability(raw: string): string {
   const value = Number(raw);
   return raw !== '' && Number.isFinite(value) && value >= 0 && value <= 1 ? String(value) : '';
+}
+
+/** Whole days 1…3650 as typed, or ''. */
+function days(raw: string): string {
+  return /^\d{1,4}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= MAX_AGE_DAYS ? String(Number(raw)) : '';
 }
 
 const text = (raw: string, max: number) => raw.replace(/\p{Cc}/gu, '').slice(0, max);
@@ -100,6 +113,8 @@ export function parseFindingsState(params: ParamSource): FindingsViewState {
     pkg: text(getParam(params, 'pkg'), 200),
     cve: /^[\w.:-]{1,64}$/.test(cve) ? cve : '',
     asset: text(getParam(params, 'asset'), 64),
+    unit: text(getParam(params, 'unit'), 100),
+    age: days(getParam(params, 'age')),
     sort,
     dir: dirRaw === 'asc' || dirRaw === 'desc' ? dirRaw : DEFAULT_FINDING_DIRECTION[sort],
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
@@ -107,12 +122,12 @@ export function parseFindingsState(params: ParamSource): FindingsViewState {
   };
 }
 
-const FILTER_KEYS = ['status', 'severity', 'kev', 'epssMin', 'epssMax', 'sla', 'exception', 'pkg', 'cve', 'asset'] as const;
+export const FINDING_FILTER_KEYS = ['status', 'severity', 'kev', 'epssMin', 'epssMax', 'sla', 'exception', 'pkg', 'cve', 'asset', 'unit', 'age'] as const;
 
 /** The filters only, as URL parameters (the CSV export takes these, with the sort). */
 export function findingsFilterQuery(state: FindingsViewState): URLSearchParams {
   const params = new URLSearchParams();
-  for (const key of FILTER_KEYS) if (state[key] !== DEFAULT_FINDINGS_STATE[key]) params.set(key, String(state[key]));
+  for (const key of FINDING_FILTER_KEYS) if (state[key] !== DEFAULT_FINDINGS_STATE[key]) params.set(key, String(state[key]));
   return params;
 }
 
@@ -147,6 +162,8 @@ export function findingsStateToInput(state: FindingsViewState): FindingsListInpu
     package: state.pkg || undefined,
     cve: state.cve || undefined,
     assetId: state.asset || undefined,
+    businessUnitId: state.unit || undefined,
+    olderThanDays: state.age === '' ? undefined : Number(state.age),
     page: state.page,
     pageSize: state.size,
     sortBy: state.sort,

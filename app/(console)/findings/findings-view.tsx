@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useSearchParams } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
 import { findingRef } from '../../../server/services/findings/finding-ref';
 import { Notice } from '../../_components/ui/dialog-parts';
@@ -13,6 +13,7 @@ import { StatePager, SortHeader, type SortDirection } from '../../_components/ui
 import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
 import { KevBadge, SeverityChip } from '../kb/_components/kb-badges';
+import { TicketCreateDialog } from '../tickets/_components/ticket-create-dialog';
 import { SEVERITY_LABEL, formatEpss } from '../kb/_components/kb-format';
 import { ExceptionRequestDialog } from './_components/exception-request-dialog';
 import { EXCEPTION_STATE_LABEL, ExceptionStateBadge, FindingStatusBadge, RiskScore, SLA_LABEL, SlaBadge } from './_components/finding-labels';
@@ -20,6 +21,8 @@ import { SeverityBars } from './_components/severity-bars';
 import {
   DEFAULT_FINDING_DIRECTION,
   DEFAULT_FINDINGS_STATE,
+  FINDING_AGE_DAYS,
+  FINDING_FILTER_KEYS,
   FINDING_PAGE_SIZES,
   FINDING_VIEW_EXCEPTIONS,
   FINDING_VIEW_SEVERITIES,
@@ -34,11 +37,13 @@ import {
   type FindingsViewState,
 } from './findings-state';
 import { SavedViews } from './saved-views';
+import { LoadingNote } from '../../_components/ui/hydration';
 
 type FindingsPage = RouterOutputs['findings']['list'];
 type Finding = FindingsPage['items'][number];
 type Summary = RouterOutputs['findings']['summary'];
 type AssetOption = { id: string; name: string };
+type UnitOption = { id: string; label: string };
 
 /** The URL is the state: a new filter is a new history entry, so Back returns to the previous view. */
 function navigate(state: FindingsViewState) {
@@ -48,12 +53,15 @@ function navigate(state: FindingsViewState) {
 
 const STATUS_LABEL: Record<(typeof FINDING_VIEW_STATUSES)[number], string> = { open: 'Open (new, active, reopened)', all: 'Any status', new: 'New', active: 'Active', reopened: 'Reopened', fixed: 'Fixed' };
 
-function FilterForm({ state, assets }: { state: FindingsViewState; assets: readonly AssetOption[] }) {
+/** A choice for the URL's value even when the list does not hold it (a typed or shared link). */
+const withCurrent = (value: string, options: readonly (readonly [string, string])[], label = value) => (value && !options.some(([option]) => option === value) ? [[value, label] as const, ...options] : options);
+
+function FilterForm({ state, assets, units }: { state: FindingsViewState; assets: readonly AssetOption[]; units: readonly UnitOption[] }) {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const params = new URLSearchParams({ sort: state.sort, dir: state.dir, size: String(state.size) });
-    for (const key of ['status', 'severity', 'kev', 'epssMin', 'epssMax', 'sla', 'exception', 'pkg', 'cve', 'asset']) params.set(key, String(form.get(key) ?? ''));
+    for (const key of FINDING_FILTER_KEYS) params.set(key, String(form.get(key) ?? ''));
     const next = parseFindingsState(params);
     if (findingsStateToQuery(next) !== findingsStateToQuery(state)) navigate(next);
   };
@@ -97,7 +105,9 @@ function FilterForm({ state, assets }: { state: FindingsViewState; assets: reado
         ['', 'Any'],
         ...FINDING_VIEW_EXCEPTIONS.map((exception) => [exception, exception === 'none' ? 'No approved exception' : EXCEPTION_STATE_LABEL[exception]!] as const),
       ])}
-      {select('asset', 'Asset', state.asset, [['', 'Any asset'], ...(state.asset && !assets.some((asset) => asset.id === state.asset) ? [[state.asset, state.asset] as const] : []), ...assets.map((asset) => [asset.id, asset.name] as const)])}
+      {select('asset', 'Asset', state.asset, [['', 'Any asset'], ...withCurrent(state.asset, assets.map((asset) => [asset.id, asset.name] as const))])}
+      {units.length > 1 || state.unit ? select('unit', 'Business unit', state.unit, [['', 'All my units'], ...withCurrent(state.unit, units.map((unit) => [unit.id, unit.label] as const))]) : null}
+      {select('age', 'First seen', state.age, [['', 'Any time'], ...withCurrent(state.age, FINDING_AGE_DAYS.map((days) => [String(days), `over ${days} days ago`] as const), `over ${state.age} days ago`)])}
       <div className="ui-field">
         <label htmlFor="findings-pkg">Package</label>
         <input id="findings-pkg" name="pkg" className="ui-input" defaultValue={state.pkg} placeholder="openssl" autoComplete="off" spellCheck={false} title="Binary or source package, exactly" data-testid="findings-filter-pkg" />
@@ -177,8 +187,12 @@ export function FindingsView(props: {
   initialSummary: Summary | null;
   initialError: { code: string; message: string } | null;
   assets: readonly AssetOption[];
+  /** The reader's business units, for the unit filter (labelled with their paths). */
+  units: readonly UnitOption[];
   userId: string;
   canTriage: boolean;
+  /** May group findings into a remediation ticket (findings:remediate). */
+  canRemediate: boolean;
   now: number;
 }) {
   const searchParams = useSearchParams();
@@ -199,6 +213,9 @@ export function FindingsView(props: {
   const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: stateKey, ids: new Set() });
   const selected = selection.key === stateKey ? selection.ids : new Set<string>();
   const [requesting, setRequesting] = useState(false);
+  const [ticketing, setTicketing] = useState(false);
+  const router = useRouter();
+  const canAct = props.canTriage || props.canRemediate;
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const data = query.data;
   const error = query.error ? toUiError(query.error) : !data && isInitial ? props.initialError : null;
@@ -207,7 +224,7 @@ export function FindingsView(props: {
   const header = (label: string, by: FindingViewSort, className?: string) => (
     <SortHeader label={label} sort={by} current={sort} defaultDir={DEFAULT_FINDING_DIRECTION[by]} onSort={onSort} className={className} testIdPrefix="findings" />
   );
-  const selectable = (finding: Finding) => props.canTriage && finding.status !== 'fixed' && !finding.exceptionId;
+  const selectable = (finding: Finding) => canAct && finding.status !== 'fixed' && !finding.exceptionId;
   const pageSelectable = (data?.items ?? []).filter(selectable);
   const allSelected = pageSelectable.length > 0 && pageSelectable.every((finding) => selected.has(finding.id));
   const select = (ids: string[], on: boolean) => {
@@ -220,7 +237,7 @@ export function FindingsView(props: {
 
   return (
     <>
-      <FilterForm key={stateKey} state={state} assets={props.assets} />
+      <FilterForm key={stateKey} state={state} assets={props.assets} units={props.units} />
       <section className="card ui-card fd-overview" aria-labelledby="findings-dist-title" data-testid="findings-summary">
         <header className="ui-card-header">
           <h2 id="findings-dist-title">
@@ -243,14 +260,21 @@ export function FindingsView(props: {
           <h2 id="findings-title">
             <span data-testid="findings-total">{data ? formatCount(data.total) : '—'}</span> {data?.total === 1 ? 'finding' : 'findings'}
           </h2>
-          {props.canTriage ? (
+          {canAct ? (
             <div className="fd-bulk" data-testid="findings-bulk">
               <span className="ui-muted" data-testid="findings-selected" data-count={selected.size}>
                 {selected.size === 0 ? 'Select open findings to act on them together.' : `${formatCount(selected.size)} selected`}
               </span>
-              <button type="button" className="button ui-small-button ui-primary" disabled={selected.size === 0} onClick={() => setRequesting(true)} data-testid="findings-bulk-exception">
-                Request exception…
-              </button>
+              {props.canTriage ? (
+                <button type="button" className="button ui-small-button ui-primary" disabled={selected.size === 0} onClick={() => setRequesting(true)} data-testid="findings-bulk-exception">
+                  Request exception…
+                </button>
+              ) : null}
+              {props.canRemediate ? (
+                <button type="button" className="button ui-small-button ui-primary" disabled={selected.size === 0} onClick={() => setTicketing(true)} data-testid="findings-bulk-ticket">
+                  Create ticket…
+                </button>
+              ) : null}
               {selected.size > 0 ? (
                 <button type="button" className="button ui-small-button" onClick={() => setSelection({ key: stateKey, ids: new Set() })} data-testid="findings-bulk-clear">
                   Clear
@@ -258,9 +282,7 @@ export function FindingsView(props: {
               ) : null}
             </div>
           ) : null}
-          <span className="ui-loading" role="status" aria-live="polite">
-            {query.isFetching ? 'Loading…' : ''}
-          </span>
+          <LoadingNote fetching={query.isFetching} />
         </header>
         <ErrorAlert error={error} title="The findings could not be read." testId="findings-error" />
         <div className="ui-table-wrap">
@@ -269,7 +291,7 @@ export function FindingsView(props: {
             <thead>
               <tr>
                 <th scope="col" className="fd-select">
-                  {props.canTriage ? (
+                  {canAct ? (
                     <input type="checkbox" checked={allSelected} disabled={pageSelectable.length === 0} onChange={(event) => select(pageSelectable.map((finding) => finding.id), event.currentTarget.checked)} aria-label="Select the open findings of this page" data-testid="findings-select-page" />
                   ) : null}
                 </th>
@@ -311,6 +333,18 @@ export function FindingsView(props: {
             setNotice({ ok: true, text: `Exception requested for ${exception.findingIds.length} ${exception.findingIds.length === 1 ? 'finding' : 'findings'}; it waits for an approver.` });
             void queryClient.invalidateQueries({ queryKey: trpc.findings.list.queryKey() });
           }}
+        />
+      ) : null}
+      {ticketing ? (
+        <TicketCreateDialog
+          findingIds={[...selected]}
+          defaultTitle={(() => {
+            const picked = (data?.items ?? []).filter((finding) => selected.has(finding.id));
+            const vulns = [...new Set(picked.map((finding) => finding.vulnId))];
+            return vulns.length === 1 ? `Fix ${vulns[0]}` : `Fix ${formatCount(selected.size)} findings`;
+          })()}
+          onClose={() => setTicketing(false)}
+          onCreated={(ticket) => router.push(`/tickets/${ticket.id}`)}
         />
       ) : null}
     </>

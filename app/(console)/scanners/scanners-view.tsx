@@ -11,6 +11,7 @@ import { formatDateTime, formatRelative } from '../../_components/ui/format';
 import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
 import { EnrolmentTokenDialog } from './enrolment-token-dialog';
+import { ActionsHeader } from '../../_components/ui/table';
 
 type ScannerNode = RouterOutputs['scanners']['list']['items'][number];
 type NodeStatus = 'active' | 'disabled' | 'revoked';
@@ -99,9 +100,7 @@ export function ScannersView(props: { initialNodes: ScannerNode[]; canManage: bo
                   </th>
                   <th scope="col">Enrolled</th>
                   {props.canManage ? (
-                    <th scope="col" className="ui-actions">
-                      <span className="ui-sr-only">Actions</span>
-                    </th>
+                    <ActionsHeader />
                   ) : null}
                 </tr>
               </thead>

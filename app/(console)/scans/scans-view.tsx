@@ -12,6 +12,7 @@ import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
 import { PROFILE_LABEL, RunStatusBadge } from './_components/scan-labels';
 import { ScanCreateDialog } from './scan-create-dialog';
+import { ActionsHeader } from '../../_components/ui/table';
 
 type Scan = RouterOutputs['scans']['list']['items'][number];
 type Credential = RouterOutputs['credentials']['list']['items'][number];
@@ -112,9 +113,7 @@ export function ScansView(props: { initialScans: Scan[]; credentials: Credential
                 <th scope="col">Profile</th>
                 <th scope="col">Schedule</th>
                 <th scope="col">Last run</th>
-                <th scope="col" className="ui-actions">
-                  <span className="ui-sr-only">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../ui/dialog-parts';
 import { formatDateTime, formatDay, formatRelative, timeOf } from '../ui/format';
 import { useTRPC } from '../../_trpc/client';
 import type { RouterOutputs } from '../../_trpc/types';
+import { ActionsHeader } from '../ui/table';
 
 export type TokenRow = RouterOutputs['tokens']['list']['items'][number];
 
@@ -47,9 +48,7 @@ export function TokenTable(props: {
               <th scope="col">Last used</th>
               <th scope="col">Expires</th>
               <th scope="col">State</th>
-              <th scope="col" className="ui-actions">
-                <span className="ui-sr-only">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -13,6 +13,15 @@ function SortIcon({ direction }: { direction: SortDirection | null }) {
   );
 }
 
+/** The header of a row-actions column: named for screen readers, empty on screen. */
+export function ActionsHeader() {
+  return (
+    <th scope="col" className="ui-actions">
+      <span className="ui-sr-only">Actions</span>
+    </th>
+  );
+}
+
 /** A column header that sorts; `aria-sort` tells assistive technology the current order. */
 export function SortHeader<S extends string>(props: {
   label: string;

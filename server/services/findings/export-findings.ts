@@ -2,7 +2,7 @@ import type { Scope } from '../../auth/scope';
 import { FindingModel, type FindingRecord } from '../../models/finding.model';
 import { csvLine } from '../audit/audit-csv';
 import type { FindingView } from './finding-view';
-import { findingQuery, sortOf, withAssetNames, type FindingFilter, type FindingSort } from './list-findings';
+import { findingQuery, scopeOfFindingFilter, sortOf, withAssetNames, type FindingFilter, type FindingSort } from './list-findings';
 import { readSlaPolicy } from './sla-policy';
 
 export const FINDINGS_CSV_COLUMNS = [
@@ -79,7 +79,8 @@ export async function* exportFindingsCsv(options: { scope: Scope; filter: Findin
   yield csvLine(FINDINGS_CSV_COLUMNS);
   const policy = await readSlaPolicy();
   const now = new Date();
-  const cursor = FindingModel.find(findingQuery({ scope: options.scope, filter: options.filter, now, dueSoonDays: policy.dueSoonDays }))
+  const scope = await scopeOfFindingFilter(options.scope, options.filter);
+  const cursor = FindingModel.find(findingQuery({ scope, filter: options.filter, now, dueSoonDays: policy.dueSoonDays }))
     .sort(sortOf(options.sort))
     .lean<FindingRecord[]>()
     .cursor({ batchSize: CURSOR_BATCH_SIZE });

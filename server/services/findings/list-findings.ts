@@ -1,5 +1,6 @@
 import type { FilterQuery, SortOrder } from 'mongoose';
 import { scopeFilter, type Scope } from '../../auth/scope';
+import { intersectScopes, scopeOfUnits } from '../business-units/unit-scope';
 import { AssetModel } from '../../models/asset.model';
 import { ACTIONABLE_FINDING_FILTER, FindingModel, OPEN_FINDING_STATUSES, type ExceptionState, type FindingRecord, type FindingStatus } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
@@ -31,6 +32,12 @@ export interface FindingFilter {
   package?: string;
   /** A CVE id (or the vulnerability's own id), exactly. */
   cve?: string;
+  /** This business unit and the units below it (within the caller's units; see scopeOfFindingFilter). */
+  businessUnitId?: string;
+  /** First seen more than this many days ago. */
+  olderThanDays?: number;
+  /** These findings only (a ticket's), never from a request's query string. */
+  findingIds?: readonly string[];
 }
 
 export interface ListFindingsResult {
@@ -57,9 +64,22 @@ export function sortOf(sort: { by: FindingSort; direction: 'asc' | 'desc' }): Re
   return { ...Object.fromEntries(SORT_FIELDS[sort.by].map((field) => [field, order])), _id: 1 };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The caller's scope narrowed by the filter's business unit to that unit and the units below it; a unit outside the
+ * caller's units (or none) leaves nothing, exactly as an asset id of another unit does.
+ */
+export async function scopeOfFindingFilter(scope: Scope, filter: FindingFilter): Promise<Scope> {
+  return filter.businessUnitId ? intersectScopes(scope, await scopeOfUnits([filter.businessUnitId])) : scope;
+}
+
 const statusCondition = (status: FindingStatusFilter): FilterQuery<FindingRecord> => (status === 'open' ? { status: { $in: [...OPEN_FINDING_STATUSES] } } : { status: status as FindingStatus });
 
-/** The filter as a query: each condition its own clause of an $and, so none overwrites another. */
+/**
+ * The filter as a query: each condition its own clause of an $and, so none overwrites another. `scope` is the
+ * caller's, already narrowed by scopeOfFindingFilter.
+ */
 export function findingQuery(options: { scope: Scope; filter: FindingFilter; now: Date; dueSoonDays: number }): FilterQuery<FindingRecord> {
   const { filter } = options;
   const epss = { ...(filter.epssMin !== undefined ? { $gte: filter.epssMin } : {}), ...(filter.epssMax !== undefined ? { $lte: filter.epssMax } : {}) };
@@ -74,6 +94,8 @@ export function findingQuery(options: { scope: Scope; filter: FindingFilter; now
     ...(filter.exception ? [{ exceptionState: filter.exception === 'none' ? null : filter.exception }] : []),
     ...(filter.package ? [{ $or: [{ package: filter.package }, { sourcePackage: filter.package }] }] : []),
     ...(filter.cve ? [{ $or: [{ vulnId: filter.cve }, { cves: filter.cve }] }] : []),
+    ...(filter.olderThanDays ? [{ firstSeenAt: { $lt: new Date(options.now.getTime() - filter.olderThanDays * DAY_MS) } }] : []),
+    ...(filter.findingIds ? [{ _id: { $in: [...filter.findingIds] } }] : []),
   ];
   return { $and: clauses };
 }
@@ -87,7 +109,7 @@ export async function listFindings(options: { scope: Scope; filter: FindingFilte
   const page = Math.max(1, Math.floor(options.page));
   const policy = await readSlaPolicy();
   const now = new Date();
-  const query = findingQuery({ scope: options.scope, filter: options.filter, now, dueSoonDays: policy.dueSoonDays });
+  const query = findingQuery({ scope: await scopeOfFindingFilter(options.scope, options.filter), filter: options.filter, now, dueSoonDays: policy.dueSoonDays });
   const [docs, total] = await Promise.all([
     FindingModel.find(query)
       .sort(sortOf(options.sort))

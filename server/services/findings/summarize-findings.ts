@@ -1,7 +1,7 @@
 import type { Scope } from '../../auth/scope';
 import { FindingModel, OPEN_FINDING_STATUSES } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
-import { findingQuery, type FindingFilter } from './list-findings';
+import { findingQuery, scopeOfFindingFilter, type FindingFilter } from './list-findings';
 import { readSlaPolicy } from './sla-policy';
 
 const SEVERITY_ORDER: KbSeverity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
@@ -18,7 +18,7 @@ export interface FindingsSummary {
  */
 export async function summarizeFindings(options: { scope: Scope; filter: FindingFilter }): Promise<FindingsSummary> {
   const policy = await readSlaPolicy();
-  const query = findingQuery({ scope: options.scope, filter: options.filter, now: new Date(), dueSoonDays: policy.dueSoonDays });
+  const query = findingQuery({ scope: await scopeOfFindingFilter(options.scope, options.filter), filter: options.filter, now: new Date(), dueSoonDays: policy.dueSoonDays });
   const groups = await FindingModel.aggregate<{ _id: KbSeverity; count: number }>([
     { $match: { $and: [query, { status: { $in: [...OPEN_FINDING_STATUSES] } }] } },
     { $group: { _id: '$severity', count: { $sum: 1 } } },

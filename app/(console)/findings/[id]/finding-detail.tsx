@@ -11,9 +11,11 @@ import { useTRPC } from '../../../_trpc/client';
 import type { RouterOutputs } from '../../../_trpc/types';
 import { KevBadge, SeverityChip, SourceTag } from '../../kb/_components/kb-badges';
 import { formatEpss } from '../../kb/_components/kb-format';
+import { FindingTickets } from '../../tickets/_components/finding-tickets';
 import { ExceptionActions, type ExceptionPowers } from '../_components/exception-actions';
 import { ExceptionRequestDialog } from '../_components/exception-request-dialog';
 import { EXCEPTION_KIND_LABEL, ExceptionStateBadge, ExceptionStatusBadge, FindingStatusBadge, PersonAt, RiskScore, SlaBadge } from '../_components/finding-labels';
+import { ActionsHeader } from '../../../_components/ui/table';
 
 type Finding = RouterOutputs['findings']['get'];
 
@@ -129,9 +131,7 @@ function Exceptions(props: { finding: Finding; powers: ExceptionPowers; onDone: 
               <th scope="col">Requested</th>
               <th scope="col">Decided</th>
               <th scope="col">Expires</th>
-              <th scope="col" className="ui-actions">
-                <span className="ui-sr-only">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -171,7 +171,7 @@ function Exceptions(props: { finding: Finding; powers: ExceptionPowers; onDone: 
 }
 
 /** One finding: what it is, where, its evidence, risk and SLA, its history and its exceptions. */
-export function FindingDetailView(props: { initial: Finding; powers: ExceptionPowers; now: number }) {
+export function FindingDetailView(props: { initial: Finding; powers: ExceptionPowers; canRemediate: boolean; now: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ref = findingRef(props.initial.id);
@@ -233,6 +233,7 @@ export function FindingDetailView(props: { initial: Finding; powers: ExceptionPo
         <History finding={finding} now={props.now} />
       </div>
       <Exceptions finding={finding} powers={props.powers} onDone={refresh} onRequest={() => setRequesting(true)} />
+      <FindingTickets finding={{ id: finding.id, vulnId: finding.vulnId, status: finding.status, assetName: finding.asset.name }} canRemediate={props.canRemediate} now={props.now} />
       {requesting ? (
         <ExceptionRequestDialog
           findingIds={[finding.id]}

@@ -27,6 +27,7 @@ export default async function FindingPage({ params }: { params: Promise<{ id: st
     <FindingDetailView
       initial={wire(finding.data)}
       powers={{ userId: me.data?.user.id ?? '', canApprove: permissions.includes('findings:approve'), canTriage: permissions.includes('findings:triage') }}
+      canRemediate={permissions.includes('findings:remediate')}
       now={Date.now()}
     />
   );

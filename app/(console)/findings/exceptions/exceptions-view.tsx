@@ -9,10 +9,11 @@ import { Notice } from '../../../_components/ui/dialog-parts';
 import { ErrorAlert } from '../../../_components/ui/error-alert';
 import { toUiError } from '../../../_components/ui/errors';
 import { formatCount, formatDateTime } from '../../../_components/ui/format';
-import { StatePager } from '../../../_components/ui/table';
+import { ActionsHeader, StatePager } from '../../../_components/ui/table';
 import { useTRPC } from '../../../_trpc/client';
 import { ExceptionActions, type ExceptionPowers } from '../_components/exception-actions';
 import { EXCEPTION_KIND_LABEL, ExceptionStatusBadge, PersonAt } from '../_components/finding-labels';
+import { LoadingNote } from '../../../_components/ui/hydration';
 
 const STATUSES = ['requested', 'approved', 'rejected', 'expired', 'revoked'] as const;
 type Status = (typeof STATUSES)[number];
@@ -84,9 +85,7 @@ export function ExceptionsView({ powers }: { powers: ExceptionPowers }) {
           <h2 id="exceptions-title">
             <span data-testid="exceptions-total">{data ? formatCount(data.total) : '—'}</span> {data?.total === 1 ? 'exception' : 'exceptions'}
           </h2>
-          <span className="ui-loading" role="status" aria-live="polite">
-            {query.isFetching ? 'Loading…' : ''}
-          </span>
+          <LoadingNote fetching={query.isFetching} />
         </header>
         <ErrorAlert error={query.error ? toUiError(query.error) : null} title="The exceptions could not be read." testId="exceptions-error" />
         <div className="ui-table-wrap">
@@ -100,9 +99,7 @@ export function ExceptionsView({ powers }: { powers: ExceptionPowers }) {
                 <th scope="col">Requested</th>
                 <th scope="col">Decided / ended</th>
                 <th scope="col">Expires</th>
-                <th scope="col" className="ui-actions">
-                  <span className="ui-sr-only">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody className={query.isPlaceholderData ? 'is-stale' : undefined}>

@@ -11,6 +11,7 @@ import { unitPaths, type UnitLike } from '../../../_components/ui/units';
 import { useTRPC } from '../../../_trpc/client';
 import type { RouterOutputs } from '../../../_trpc/types';
 import { SsoProviderDialog } from './sso-provider-dialog';
+import { ActionsHeader } from '../../../_components/ui/table';
 
 export type SsoProvider = RouterOutputs['sso']['list']['items'][number];
 
@@ -65,9 +66,7 @@ export function SsoView(props: { initialProviders: SsoProvider[]; units: UnitLik
                 <th scope="col">Access</th>
                 <th scope="col">State</th>
                 {props.canManage ? (
-                  <th scope="col" className="ui-actions">
-                    <span className="ui-sr-only">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 ) : null}
               </tr>
             </thead>

@@ -10,6 +10,7 @@ import { formatDay } from '../../../_components/ui/format';
 import { unitOptions, unitTree } from '../../../_components/ui/units';
 import { useTRPC } from '../../../_trpc/client';
 import type { RouterOutputs } from '../../../_trpc/types';
+import { ActionsHeader } from '../../../_components/ui/table';
 
 type Unit = RouterOutputs['units']['list']['items'][number];
 
@@ -66,9 +67,7 @@ export function UnitsView({ initialUnits, canManage }: { initialUnits: Unit[]; c
                 <th scope="col">Parent</th>
                 <th scope="col">Created</th>
                 {canManage ? (
-                  <th scope="col" className="ui-actions">
-                    <span className="ui-sr-only">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 ) : null}
               </tr>
             </thead>

@@ -11,6 +11,7 @@ import { describeUserAgent, formatDateTime, formatRelative } from '../../../_com
 import { unitOptions, type UnitLike } from '../../../_components/ui/units';
 import { useTRPC } from '../../../_trpc/client';
 import type { UserRow } from './users-view';
+import { ActionsHeader } from '../../../_components/ui/table';
 
 function FieldError({ error, field, id }: { error: UiError | null; field: string; id: string }) {
   const message = fieldError(error, field);
@@ -190,9 +191,7 @@ export function UserSessionsDialog(props: { user: UserRow; now: number; onClose:
               <th scope="col">Client</th>
               <th scope="col">Address</th>
               <th scope="col">Last active</th>
-              <th scope="col" className="ui-actions">
-                <span className="ui-sr-only">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -8,11 +8,12 @@ import { Notice } from '../../../_components/ui/dialog-parts';
 import { ErrorAlert } from '../../../_components/ui/error-alert';
 import { toUiError } from '../../../_components/ui/errors';
 import { formatDateTime, formatRelative, timeOf } from '../../../_components/ui/format';
-import { Pager, SortHeader, type SortDirection } from '../../../_components/ui/table';
+import { ActionsHeader, Pager, SortHeader, type SortDirection } from '../../../_components/ui/table';
 import { unitPaths, type UnitLike } from '../../../_components/ui/units';
 import { useTRPC } from '../../../_trpc/client';
 import type { RouterOutputs } from '../../../_trpc/types';
 import { CreateUserDialog, EditUserDialog, UserSessionsDialog } from './user-dialogs';
+import { LoadingNote } from '../../../_components/ui/hydration';
 
 export type UserRow = RouterOutputs['users']['list']['items'][number];
 
@@ -170,9 +171,7 @@ export function UsersView(props: {
             <span data-testid="users-total">{rows.length}</span> {rows.length === 1 ? 'user' : 'users'}
           </h2>
           <p className="ui-card-note">Accounts of your business units. Disabling, demoting or moving a user ends their sessions.</p>
-          <span className="ui-loading" role="status" aria-live="polite">
-            {users.isFetching ? 'Loading…' : ''}
-          </span>
+          <LoadingNote fetching={users.isFetching} />
         </header>
         {users.error ? <ErrorAlert error={toUiError(users.error)} title="The users could not be refreshed." /> : null}
         <div className="ui-table-wrap">
@@ -187,9 +186,7 @@ export function UsersView(props: {
                 <SortHeader label="Status" sort="status" current={sort} onSort={onSort} testIdPrefix="users" />
                 <SortHeader label="Last sign-in" sort="lastLogin" current={sort} defaultDir="desc" onSort={onSort} testIdPrefix="users" />
                 {props.canManage || props.canManageSessions ? (
-                  <th scope="col" className="ui-actions">
-                    <span className="ui-sr-only">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 ) : null}
               </tr>
             </thead>

@@ -25,6 +25,10 @@ export const findingsListInput = z
     exception: z.enum(FINDING_EXCEPTION_FILTERS).optional(),
     package: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'control characters are not allowed').optional(),
     cve: z.string().trim().min(1).max(64).regex(/^[\w.:-]+$/, 'a CVE or advisory id').optional(),
+    /** This business unit and the units below it; one outside your units matches nothing. */
+    businessUnitId: z.string().trim().min(1).max(100).optional(),
+    /** First seen more than this many days ago. */
+    olderThanDays: z.coerce.number().int().min(1).max(3650).optional(),
     page: z.coerce.number().int().min(1).default(1),
     pageSize: z.coerce.number().int().min(1).max(FINDINGS_MAX_PAGE_SIZE).default(50),
     sortBy: z.enum(FINDING_SORTS).default('risk'),
@@ -41,7 +45,7 @@ export const findingsListOutput = z.object({
 });
 
 export const findingsList = permittedProcedure('findings:read')
-  .meta({ openapi: { method: 'GET', path: '/findings', tags: ['findings'], protect: true, summary: 'Findings of your business units: filtered (status, severity, KEV, EPSS, SLA state, exception, asset, package, CVE), sorted, paged' } })
+  .meta({ openapi: { method: 'GET', path: '/findings', tags: ['findings'], protect: true, summary: 'Findings of your business units: filtered (status, severity, KEV, EPSS, SLA state, exception, asset, business unit, package, CVE, age), sorted, paged' } })
   .input(findingsListInput)
   .output(findingsListOutput)
   .query(({ ctx, input: { page, pageSize, sortBy, sortDirection, ...filter } }) =>
