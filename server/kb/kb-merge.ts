@@ -8,7 +8,7 @@ import type { KbContribution, KbCvss, KbSourceId } from './kb-types';
  * precedence below picks it (README "KnowledgeBase — precedence"):
  *
  * - title:       OSV summary > KEV name > Ubuntu USN title > Debian DSA/DLA title > NVD (first sentence)
- * - description: NVD > OSV > KEV > Debian OVAL > Ubuntu OVAL > Debian tracker
+ * - description: NVD > OSV > KEV > Debian OVAL > Debian tracker JSON > Ubuntu OVAL > Debian tracker
  * - CVSS shown:  NVD Primary v3.1/v3.0 > NVD v4.0 > other NVD v3.x > OSV v3.x > OSV v4.0 > any v3/v4 > v2
  * - published / modified / status: NVD > OSV > the rest
  * - EPSS: the most recent score date; KEV: the KEV catalog
@@ -18,7 +18,7 @@ import type { KbContribution, KbCvss, KbSourceId } from './kb-types';
  */
 
 const TITLE_ORDER: KbSourceId[] = ['osv', 'kev', 'ubuntu-oval', 'debian-tracker', 'debian-oval', 'alpine-secdb', 'nvd'];
-const DESCRIPTION_ORDER: KbSourceId[] = ['nvd', 'osv', 'kev', 'debian-oval', 'ubuntu-oval', 'debian-tracker', 'alpine-secdb'];
+const DESCRIPTION_ORDER: KbSourceId[] = ['nvd', 'osv', 'kev', 'debian-oval', 'debian-tracker-json', 'ubuntu-oval', 'debian-tracker', 'alpine-secdb'];
 const DATE_ORDER: KbSourceId[] = ['nvd', 'osv', 'kev', 'debian-tracker', 'ubuntu-oval', 'debian-oval', 'alpine-secdb'];
 
 const rank = (order: KbSourceId[], source: KbSourceId) => {

@@ -5,7 +5,7 @@
  */
 
 /** Upstream sources. Each importer belongs to exactly one. */
-export const KB_SOURCES = ['nvd', 'kev', 'epss', 'osv', 'debian-oval', 'debian-tracker', 'alpine-secdb', 'ubuntu-oval'] as const;
+export const KB_SOURCES = ['nvd', 'kev', 'epss', 'osv', 'debian-oval', 'debian-tracker', 'alpine-secdb', 'ubuntu-oval', 'debian-tracker-json'] as const;
 export type KbSourceId = (typeof KB_SOURCES)[number];
 
 /** Package ecosystems, named as OSV names them where OSV has a name; `cpe` for NVD configurations. */
@@ -144,8 +144,10 @@ export type KbFormatId =
   | 'emba-epss-csv'
   | 'osv-json'
   | 'osv-yaml'
+  | 'osv-zip'
   | 'debian-oval'
   | 'debian-tracker-list'
+  | 'debian-tracker-json'
   | 'alpine-secdb'
   | 'ubuntu-oval';
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
+import { collectPageErrors, launchBrowser, screenshotPath, type BrowserSession } from '../helpers/browser';
 import { startConsole, type RunningConsole } from '../helpers/console';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server';
 import { fixture } from '../helpers/fixtures';
@@ -38,12 +38,7 @@ describe('console KnowledgeBase', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    page.on('pageerror', (error) => {
-      // React #418 (hydration mismatch) shows up in about one run in five on this page set and
-      // has not been pinned down yet; it is logged with its page, not failed on, until it is.
-      if (/Minified React error #418/.test(error.message)) console.warn(`hydration mismatch on ${page.url()}: ${error.message.slice(0, 120)}`);
-      else pageErrors.push(`pageerror: ${error.message}`);
-    });
+    collectPageErrors(page, pageErrors);
     page.on('console', (message) => {
       // The not-found page answers 404 on purpose; the browser logs that as a failed resource.
       if (message.type() === 'error' && !/status of 404/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
@@ -244,6 +239,7 @@ describe('console KnowledgeBase', () => {
       'debian-tracker',
       'alpine-secdb',
       'ubuntu-oval',
+      'debian-tracker-json',
     ]);
     expect(await page.getByTestId('kb-tab-sources').getAttribute('aria-current')).toBe('page');
     const row = (source: string) => page.locator(`[data-testid="kb-source-row"][data-source="${source}"]`);

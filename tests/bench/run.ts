@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<void>> = {
   detect: async () => (await import('./detect.bench')).run(),
   scan: async () => (await import('./scan.bench')).run(),
   findings: async () => (await import('./findings.bench')).run(),
+  'kb-archives': async () => (await import('./kb-archives.bench')).run(),
 };
 
 async function main() {

@@ -1,11 +1,13 @@
 import type { KbImporter } from '../kb-types';
 import { alpineSecdbImporter } from './alpine-secdb.importer';
 import { debianOvalImporter } from './debian-oval.importer';
+import { debianTrackerJsonImporter } from './debian-tracker-json.importer';
 import { debianTrackerImporter } from './debian-tracker.importer';
 import { embaEpssImporter, firstEpssImporter } from './epss.importer';
 import { kevImporter } from './kev.importer';
 import { nvdImporter } from './nvd.importer';
 import { osvJsonImporter, osvYamlImporter } from './osv.importer';
+import { osvZipImporter } from './osv-zip.importer';
 import { ubuntuOvalImporter } from './ubuntu-oval.importer';
 
 /**
@@ -19,8 +21,10 @@ export const KB_IMPORTERS: KbImporter[] = [
   embaEpssImporter,
   osvJsonImporter,
   osvYamlImporter,
+  osvZipImporter,
   debianOvalImporter,
   ubuntuOvalImporter,
   debianTrackerImporter,
+  debianTrackerJsonImporter,
   alpineSecdbImporter,
 ];

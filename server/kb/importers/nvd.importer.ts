@@ -24,7 +24,7 @@ const CVSS_KEYS = [
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -33,7 +33,7 @@ function arrayOf(value: unknown): unknown[] {
 }
 
 /** A trimmed non-empty string, or undefined. */
-function text(value: unknown): string | undefined {
+export function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
@@ -305,7 +305,7 @@ function byteCounter(): Transform & { position: () => { start: number; end: numb
   return Object.assign(counter, { position: () => ({ start, end, ended }) });
 }
 
-function describeJsonError(fileName: string, error: Error, where: { start: number; end: number; ended: boolean }): Error {
+export function describeJsonError(fileName: string, error: Error, where: { start: number; end: number; ended: boolean }): Error {
   if (error.message.includes(fileName)) return error;
   if (/^Parser (cannot parse input|has expected)/.test(error.message)) {
     const at = where.ended ? `position ${where.end} (end of input: the file is truncated)` : where.start === where.end ? `position ${where.end}` : `position ${where.start}–${where.end}`;
@@ -315,15 +315,18 @@ function describeJsonError(fileName: string, error: Error, where: { start: numbe
   return new Error(`${fileName}: ${error.message}`);
 }
 
-async function* parseNvd(input: { filePath: string; fileName: string; onProblem: (problem: KbImportProblem) => void }): AsyncGenerator<KbContribution> {
-  const { filePath, fileName, onProblem } = input;
-  let source: Readable;
+/** Opens an upstream JSON file for a streaming parser, counting the bytes that reach it; errors name the file. */
+export function openJsonUpstreamFile(filePath: string, fileName: string): { source: Readable; counter: ReturnType<typeof byteCounter> } {
   try {
-    source = openUpstreamFile(filePath);
+    return { source: openUpstreamFile(filePath), counter: byteCounter() };
   } catch (error) {
     throw describeJsonError(fileName, error as Error, { start: 0, end: 0, ended: false });
   }
-  const counter = byteCounter();
+}
+
+async function* parseNvd(input: { filePath: string; fileName: string; onProblem: (problem: KbImportProblem) => void }): AsyncGenerator<KbContribution> {
+  const { filePath, fileName, onProblem } = input;
+  const { source, counter } = openJsonUpstreamFile(filePath, fileName);
   // Packed tokens only (streamValues: false): Pick and StreamArray need nothing else, and it
   // halves the token traffic on a 100 MB year file.
   const jsonParser = StreamJson.parser({ streamValues: false });

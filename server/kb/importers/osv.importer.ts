@@ -47,7 +47,7 @@ import { CVE_ID, DEBIAN_RELEASES } from './importer-utils';
 
 const SOURCE = 'osv' as const;
 /** One OSV record per file: generous for the biggest real ones (distro errata listing every binary package). */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_OSV_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_DESCRIPTION_BYTES = 64 * 1024;
 const MAX_TITLE_CHARS = 1024;
 const MAX_ID_LENGTH = 200;
@@ -475,20 +475,25 @@ export function detectOsvYaml(fileName: string, head: string): boolean {
   return /^id:[ \t]*['"]?[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9._:+-]+/m.test(text) && /^(affected|modified|published|aliases|details|summary|schema_version):/m.test(text);
 }
 
-async function* parseOsvFile(kind: 'json' | 'yaml', input: { filePath: string; fileName: string; onProblem: (problem: KbImportProblem) => void }): AsyncIterable<KbContribution> {
-  const text = await readUpstreamText(input.filePath, MAX_FILE_BYTES);
+/**
+ * The contributions of one OSV document (one record, or an array of records) given as text: a
+ * file's content, or an entry of an OSV archive (osv-zip.importer.ts). Text that is not JSON/YAML throws.
+ */
+export function osvTextToContributions(kind: 'json' | 'yaml', text: string, fileName: string, onProblem: (problem: KbImportProblem) => void): KbContribution[] {
   let value: Json;
   if (kind === 'json') {
     try {
       value = JSON.parse(text.replace(/^\uFEFF/, '')) as Json;
     } catch (error) {
-      throw new Error(`${input.fileName}: not valid JSON: ${firstLine((error as Error).message)}`);
+      throw new Error(`${fileName}: not valid JSON: ${firstLine((error as Error).message)}`);
     }
-  } else value = parseOsvYaml(text, input.fileName);
+  } else value = parseOsvYaml(text, fileName);
   const records = recordsOf(value);
-  for (const [index, record] of records.entries()) {
-    yield* osvRecordToContributions(record, input.fileName, input.onProblem, records.length > 1 ? index : undefined);
-  }
+  return records.flatMap((record, index) => osvRecordToContributions(record, fileName, onProblem, records.length > 1 ? index : undefined));
+}
+
+async function* parseOsvFile(kind: 'json' | 'yaml', input: { filePath: string; fileName: string; onProblem: (problem: KbImportProblem) => void }): AsyncIterable<KbContribution> {
+  yield* osvTextToContributions(kind, await readUpstreamText(input.filePath, MAX_OSV_FILE_BYTES), input.fileName, input.onProblem);
 }
 
 export const osvJsonImporter: KbImporter = {

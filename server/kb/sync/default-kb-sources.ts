@@ -12,6 +12,12 @@ export interface KbSourceDefaults {
   paging?: 'nvd-api';
 }
 
+/**
+ * The OSV ecosystems mirrored by default: those detection matches with an exact version comparer
+ * (README "Detection"). Others (RubyGems, Packagist, NuGet, Debian…) are one `kb source set osv --url` away.
+ */
+const OSV_ECOSYSTEMS = ['npm', 'PyPI', 'Maven', 'Go', 'crates.io', 'AlmaLinux'];
+
 export const DEFAULT_KB_SOURCES: KbSourceDefaults[] = [
   { id: 'nvd', name: 'NVD CVE API 2.0', urls: ['https://services.nvd.nist.gov/rest/json/cves/2.0'], paging: 'nvd-api' },
   { id: 'kev', name: 'CISA Known Exploited Vulnerabilities', urls: ['https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json'] },
@@ -39,7 +45,10 @@ export const DEFAULT_KB_SOURCES: KbSourceDefaults[] = [
     name: 'Ubuntu USN OVAL',
     urls: ['jammy', 'noble'].map((release) => `https://security-metadata.canonical.com/oval/com.ubuntu.${release}.usn.oval.xml.bz2`),
   },
-  // OSV publishes per-ecosystem zip archives; mirroring them needs archive support (not yet):
-  // OSV data is imported from files with `vigil kb import`.
-  { id: 'osv', name: 'OSV (import files)', urls: [] },
+  {
+    id: 'osv',
+    name: 'OSV (per-ecosystem archives)',
+    urls: OSV_ECOSYSTEMS.map((ecosystem) => `https://osv-vulnerabilities.storage.googleapis.com/${encodeURIComponent(ecosystem)}/all.zip`),
+  },
+  { id: 'debian-tracker-json', name: 'Debian security tracker (JSON)', urls: ['https://security-tracker.debian.org/tracker/data/json'] },
 ];

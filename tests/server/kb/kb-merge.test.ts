@@ -115,3 +115,30 @@ describe('merge helpers', () => {
     expect(hasPrimarySource([epssNew, kev])).toBe(true);
   });
 });
+
+describe('Debian security-tracker JSON next to Debian OVAL', () => {
+  const trackerJson: KbContribution = {
+    source: 'debian-tracker-json',
+    recordId: 'openssh/CVE-2024-6387',
+    key: 'CVE-2024-6387',
+    aliases: ['CVE-2024-6387'],
+    description: 'tracker text',
+    references: [{ url: 'https://security-tracker.debian.org/tracker/CVE-2024-6387' }],
+    affected: [
+      { ecosystem: 'deb', distro: 'debian', release: 'bookworm', package: 'openssh', sourcePackage: true, status: 'fixed', fixedVersion: '1:9.2p1-2+deb12u3', ranges: [{ introduced: '0', fixed: '1:9.2p1-2+deb12u3' }] },
+      { ecosystem: 'deb', distro: 'debian', release: 'bullseye', package: 'openssh', sourcePackage: true, status: 'not-affected' },
+    ],
+  };
+
+  it('shows the OVAL description over the tracker JSON, and the tracker JSON over nothing', () => {
+    expect(mergeContributions('CVE-2024-6387', [trackerJson, debian])).toMatchObject({ description: 'remote code execution in sshd', fieldSources: { description: 'debian-oval' } });
+    expect(mergeContributions('CVE-2024-6387', [trackerJson])).toMatchObject({ description: 'tracker text', fieldSources: { description: 'debian-tracker-json' } });
+    expect(mergeContributions('CVE-2024-6387', [trackerJson, nvd]).fieldSources.description).toBe('nvd');
+  });
+
+  it('keeps both sources’ affected-package statements, each tagged with its source', () => {
+    const merged = mergeContributions('CVE-2024-6387', [trackerJson, debian]);
+    expect(merged.affected.map((a) => `${a.source} ${a.release} ${a.status}`)).toEqual(['debian-oval bookworm fixed', 'debian-tracker-json bookworm fixed', 'debian-tracker-json bullseye not-affected']);
+    expect(merged.sources).toEqual(['debian-oval', 'debian-tracker-json']);
+  });
+});

@@ -55,17 +55,19 @@ export const SOURCE_LABEL: Record<string, string> = {
   'debian-tracker': 'Debian tracker',
   'alpine-secdb': 'Alpine secdb',
   'ubuntu-oval': 'Ubuntu OVAL',
+  'debian-tracker-json': 'Debian tracker JSON',
 };
 
 export const SOURCE_DESCRIPTION: Record<string, string> = {
   nvd: 'NVD CVE API 2.0: descriptions, CVSS, CWE, CPE configurations',
   kev: 'CISA Known Exploited Vulnerabilities catalog',
   epss: 'FIRST Exploit Prediction Scoring System, daily scores',
-  osv: 'OSV: GitHub, Go, RustSec, PyPA and other ecosystem advisories',
+  osv: 'OSV: GitHub, Go, RustSec, PyPA and other ecosystem advisories (per-ecosystem archives)',
   'debian-oval': 'Debian OVAL definitions per release (source packages)',
   'debian-tracker': 'Debian security tracker DSA / DLA lists',
   'alpine-secdb': 'Alpine secdb fixed versions per branch',
   'ubuntu-oval': 'Ubuntu USN OVAL definitions',
+  'debian-tracker-json': 'Debian security tracker JSON: every CVE per source package and release, unfixed ones included',
 };
 
 export const sourceLabel = (source: string) => SOURCE_LABEL[source] ?? source;

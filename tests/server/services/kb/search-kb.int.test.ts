@@ -291,7 +291,7 @@ describe('kb procedures', () => {
     const stats = await caller().kb.sources();
     expect(stats.vulnerabilities).toBe(KB_SEED.length);
     expect(stats.kevListed).toBe(4);
-    expect(stats.sources.map((s) => s.source)).toEqual(['nvd', 'kev', 'epss', 'osv', 'debian-oval', 'debian-tracker', 'alpine-secdb', 'ubuntu-oval']);
+    expect(stats.sources.map((s) => s.source)).toEqual(['nvd', 'kev', 'epss', 'osv', 'debian-oval', 'debian-tracker', 'alpine-secdb', 'ubuntu-oval', 'debian-tracker-json']);
     expect(stats.sources.find((s) => s.source === 'debian-oval')).toMatchObject({ records: 5680, lastProblems: 1, lastError: expect.stringContaining('bzip2') });
     expect(stats.sources.find((s) => s.source === 'nvd')?.ageHours).toBeCloseTo(3, 0);
     expect(stats.sources.find((s) => s.source === 'ubuntu-oval')).toMatchObject({ records: 0, lastImportAt: null, ageHours: null });
