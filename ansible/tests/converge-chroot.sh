@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotence test: converges every role but vigil_mongodb (site.yml with the appliance inventory's settings:
-# vigil_base, vigil_ferretdb, vigil_console, vigil_backup, plus vigil_loadbalancer and vigil_scanner) into a
+# vigil_base, vigil_ferretdb, vigil_console, vigil_backup, plus vigil_loadbalancer, vigil_scanner and vigil_gitops) into a
 # fresh Debian 12 debootstrap root through the chroot connection, twice.
 # The second run must report changed=0. Needs root, debootstrap, Debian's ansible, and a release artifact
 # (ansible/scripts/build-release-artifact.sh). Services are installed and enabled, never started
@@ -30,53 +30,28 @@ artifact="${VIGIL_ARTIFACT:-$ANSIBLE_DIR/artifacts/vigil-$version.tar.gz}"
 [ -f "$artifact" ] || { echo "no release artifact at $artifact: run ansible/scripts/build-release-artifact.sh" >&2; exit 2; }
 mkdir -p "$WORK"
 
-mounted=()
+# shellcheck source=../scripts/chroot-root.sh
+. "$ANSIBLE_DIR/scripts/chroot-root.sh"
 cleanup() {
-  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
+  chroot_release
   if [ "${VIGIL_CONVERGE_KEEP:-0}" != 1 ]; then rm -rf "$ROOT"; fi
 }
 trap cleanup EXIT
 
 t0=$(date +%s)
-if [ ! -f "$BASE_TAR" ]; then
-  say "debootstrap bookworm (once; cached as $BASE_TAR)"
-  rm -rf "$WORK/base"
-  debootstrap --include=python3,python3-apt,ca-certificates bookworm "$WORK/base" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
-    { tail -30 "$WORK/debootstrap.log" >&2; exit 1; }
-  tar -C "$WORK/base" -cf "$BASE_TAR" .
-  rm -rf "$WORK/base"
-fi
+[ -f "$BASE_TAR" ] || say "debootstrap bookworm (once; cached as $BASE_TAR)"
+chroot_base_tarball "$BASE_TAR" "$MIRROR" python3,python3-apt,ca-certificates "$WORK/debootstrap.log"
 say "fresh root from $BASE_TAR"
 rm -rf "$ROOT"
 mkdir -p "$ROOT"
 tar -C "$ROOT" -xf "$BASE_TAR"
 t_root=$(($(date +%s) - t0))
 
-# Packages must not start daemons inside the chroot (they would run, and listen, on the host).
-printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
-chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
-cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-for fs in proc sys dev dev/pts; do
-  case "$fs" in
-    proc) mount -t proc proc "$ROOT/proc" ;;
-    sys) mount -t sysfs sysfs "$ROOT/sys" ;;
-    dev) mount --bind /dev "$ROOT/dev" ;;
-    dev/pts) mount --bind /dev/pts "$ROOT/dev/pts" ;;
-  esac
-  mounted+=("$ROOT/$fs")
-done
+chroot_prepare "$ROOT"
 
-cat >"$WORK/inventory.yml" <<INVENTORY
-all:
-  children:
-    vigil:
-      children:
-        vigil_console:
-          hosts:
-            vigil-chroot:
-              ansible_connection: community.general.chroot
-              ansible_host: $ROOT
-              ansible_python_interpreter: /usr/bin/python3
+{
+  chroot_inventory vigil-chroot "$ROOT"
+  cat <<INVENTORY
         vigil_ferretdb:
           hosts:
             vigil-chroot:
@@ -89,7 +64,15 @@ all:
         vigil_scanner:
           hosts:
             vigil-chroot:
+        vigil_gitops:
+          hosts:
+            vigil-chroot:
+          vars:
+            vigil_gitops_repo_url: file:///srv/vigil-cluster.git
+            vigil_gitops_allowed_signers:
+              - ops@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ3v7lXyConvergeStandInKeyOnlyNeverUsed00
 INVENTORY
+} >"$WORK/inventory.yml"
 
 converge() {
   # The appliance inventory supplies the settings (its group_vars); only the chroot host is targeted.
@@ -124,16 +107,19 @@ check mode "600 root" /etc/nftables.conf
 check mode "600 root" /etc/ssh/sshd_config.d/50-vigil.conf
 check chroot "$ROOT" /usr/sbin/sshd -t
 for unit in vigil-console.service vigil-ferretdb.service vigil-backup.timer vigil-scanner.service haproxy.service \
-  nftables.service auditd.service chrony.service ssh.service postgresql.service; do
+  nftables.service auditd.service chrony.service ssh.service postgresql.service vigil-gitops.timer; do
   check systemctl --root="$ROOT" --quiet is-enabled "$unit"
 done
 check chroot "$ROOT" systemd-analyze verify --man=no /etc/systemd/system/vigil-console.service \
   /etc/systemd/system/vigil-ferretdb.service /etc/systemd/system/vigil-ferretdb-pginit.service \
-  /etc/systemd/system/vigil-backup.service /etc/systemd/system/vigil-backup.timer /etc/systemd/system/vigil-scanner.service
+  /etc/systemd/system/vigil-backup.service /etc/systemd/system/vigil-backup.timer /etc/systemd/system/vigil-scanner.service \
+  /etc/systemd/system/vigil-gitops.service /etc/systemd/system/vigil-gitops.timer
 check chroot "$ROOT" /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg
 check chroot "$ROOT" readlink -e /opt/vigil/current/bin/vigil.mjs
 # The installed release runs on the target (its own Node.js, as the vigil account): the CLI answers.
 check chroot "$ROOT" /usr/local/sbin/vigil --help
+# The GitOps tool runs with the settings the role wrote (it refuses to start on a configuration problem).
+check chroot "$ROOT" sh -c 'set -a; . /etc/vigil/gitops.env; exec /usr/local/sbin/vigil-gitops status >/dev/null'
 
 t_smoke=skipped
 if [ "${VIGIL_CONVERGE_SMOKE:-1}" = 1 ]; then
