@@ -6,9 +6,10 @@
 #      python3-rpm and dpkg for cross-checking version comparers, debsecan for the detection
 #      benchmark, ansible + ansible-lint + yamllint + debootstrap for the deployment roles and
 #      their chroot convergence test).
-#   2. Go (for the FerretDB launcher) when the machine has none new enough.
+#   2. Go (for the FerretDB launcher and the connect-scan helper) when the machine has none new enough.
 #   3. npm ci (building mongodb-client-encryption 6.0.0 against Debian's libmongocrypt).
-#   4. The FerretDB launcher (deploy/ferretdb) and the Next.js console build.
+#   4. The FerretDB launcher (deploy/ferretdb), the scanner's connect-scan helper
+#      (scanner/native/connect-scan) and the Next.js console build.
 #   5. PostgreSQL running and reachable for the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,9 @@ node -e "require('mongodb-client-encryption')" || { echo "mongodb-client-encrypt
 
 log "FerretDB launcher"
 bash deploy/ferretdb/build.sh
+
+log "connect-scan helper"
+bash scanner/native/connect-scan/build.sh
 
 log "console build"
 npx next build

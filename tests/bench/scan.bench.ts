@@ -1,8 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { connectScanBinary, connectScanHelper } from '../../scanner/checks/connect-scan-helper';
 import { discoverHost } from '../../scanner/checks/discovery';
 import { scanPorts } from '../../scanner/checks/port-scan';
 import { detectService } from '../../scanner/checks/service-detect';
@@ -23,8 +24,9 @@ import { runNmap, type NmapPort } from './scan/nmap';
  *     behind nftables dropping most ports; wall time (median of 3), ratio and recall;
  * (b) service detection on the open ports beside `nmap -sT -sV`: time ratio, product/version agreement;
  * (c) SSH inventory of 20 hosts beside 20 concurrent OpenSSH `ssh … dpkg-query -W`: time ratio, same packages;
- * (d) the scanning process's peak RSS while Vigil runs (a).
- * `SCAN_BENCH_PARTS=a,c` runs some parts only ((d) comes with (a)).
+ * (d) the scanning processes' peak RSS while Vigil runs (a): Node and its connect-scan helper.
+ * `SCAN_BENCH_PARTS=a,c` runs some parts only ((d) comes with (a)). `VIGIL_CONNECT_SCAN_BIN=/nonexistent` measures
+ * the in-process fallback instead of the helper.
  */
 
 const execFileAsync = promisify(execFile);
@@ -51,15 +53,23 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - start };
 }
 
-/** Peak RSS of this process while `work` runs, sampled every 50 ms. */
+/** RSS of this process and of its connect-scan helper, if one runs. */
+function scanningRss(): number {
+  const pid = connectScanHelper()?.pid;
+  // statm's second field is the resident set in pages (4 KiB on this machine).
+  const helperRss = pid === undefined ? 0 : Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+  return process.memoryUsage().rss + helperRss;
+}
+
+/** Peak RSS of the scanning processes while `work` runs, sampled every 50 ms. */
 async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakRss: number }> {
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = scanningRss();
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, scanningRss());
   }, 50);
   try {
     const value = await work();
-    return { value, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
+    return { value, peakRss: Math.max(peakRss, scanningRss()) };
   } finally {
     clearInterval(sampler);
   }
@@ -109,7 +119,7 @@ async function portDiscovery(options: { hosts: LabHost[]; variant: string }): Pr
   const vigilRuns = candidates.map(() => ({ ms: [] as number[], peakRss: 0, found: new Map<string, number[]>() }));
   const nmapMs: number[] = [];
   let nmapFound = new Map<string, number[]>();
-  const baselineRss = process.memoryUsage().rss;
+  const baselineRss = scanningRss();
   // Interleaved, so background load on the shared machine falls on every side alike.
   for (let i = 0; i < RUNS; i++) {
     for (const [index, candidate] of candidates.entries()) {
@@ -130,7 +140,7 @@ async function portDiscovery(options: { hosts: LabHost[]; variant: string }): Pr
     const label = `(a) ${options.variant}: vigil, ${candidate.name} (${limitsLabel(candidate.limits)})`;
     line(label, `${seconds(median(runs.ms))} (runs ${runs.ms.map(seconds).join(', ')}) = ${(median(runs.ms) / nmapMedian).toFixed(2)}x nmap`);
     line(`    recall vs truth / vs nmap`, `${recallOf({ found: runs.found, reference: truth })} / ${recallOf({ found: runs.found, reference: nmapFound })}`);
-    line(`(d) ${options.variant}: peak RSS of this process, vigil ${candidate.name}`, `${megabytes(runs.peakRss)} (${megabytes(baselineRss)} before the scans)`);
+    line(`(d) ${options.variant}: peak RSS of node + helper, vigil ${candidate.name}`, `${megabytes(runs.peakRss)} (${megabytes(baselineRss)} before the scans)`);
   }
 }
 
@@ -267,6 +277,7 @@ async function sshInventory(): Promise<void> {
 /** Parts (a) and (b): run inside the scanner namespace, the only place the lab's 127.77.0.0/16 links lead from. */
 export async function runLabParts(options: { hosts: LabHost[] }): Promise<void> {
   const { hosts } = options;
+  line('connect scans', connectScanHelper() ? `connect-scan helper ${connectScanBinary()}` : 'in the Node process (no helper binary)');
   if (PARTS.has('a')) {
     setLabFirewall({ hosts, dropping: false });
     await portDiscovery({ hosts, variant: 'open network' });

@@ -85,7 +85,7 @@ function waitForOutput(options: { child: ChildProcess; stream: 'stdout' | 'stder
   const { child, stream, text, what } = options;
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within 20 s:\n${seen}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 60 s:\n${seen}`)), 60_000);
     child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
       seen += chunk;
       if (seen.includes(text)) {

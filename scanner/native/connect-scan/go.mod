@@ -1,0 +1,3 @@
+module vigil.local/scanner/native/connect-scan
+
+go 1.21
