@@ -1,13 +1,14 @@
 import type { Inventory } from '../inventory/inventory.schema';
 import { KbVulnerabilityModel } from '../models/kb-vulnerability.model';
+import { detectionKbCache } from './detection-kb-cache';
 import { DETECTION_RECORD_PROJECTION, type DetectionContext, type DetectionDriver, type DetectionProblem, type DetectionRecord, type DetectionSubject, type Finding } from './detection-types';
 import { driversFor } from './drivers/driver-registry';
 
 /**
  * The detection engine (SPEC §2.4, README "Detection"): the drivers turn the inventory into subjects, each with the
  * KB package keys (`ecosystem:package`, as kb-merge.ts builds `affectedPackages`) to look it up by; the KB records
- * of all keys are fetched in batched `$in` queries on the indexed `affectedPackages`; each record is evaluated by
- * the driver of every subject it names. Deterministic: findings are sorted, problems keep inventory order.
+ * of all keys come from the detection KB cache (detection-kb-cache.ts) or from batched `$in` queries on the indexed
+ * `affectedPackages`; each record is evaluated by the driver of every subject it names. Deterministic: findings are sorted, problems keep inventory order.
  */
 
 export interface DetectionResult {
@@ -26,14 +27,21 @@ export type KbLookup = (keys: string[]) => Promise<DetectionRecord[]>;
  */
 const KEYS_PER_QUERY = 20_000;
 
-export const kbLookup: KbLookup = async (keys) => {
+export const queryKbLookup: KbLookup = async (keys) => {
   const byId = new Map<string, DetectionRecord>();
   for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
     const batch = keys.slice(i, i + KEYS_PER_QUERY);
     const records = await KbVulnerabilityModel.find({ affectedPackages: { $in: batch } }, DETECTION_RECORD_PROJECTION).lean<DetectionRecord[]>();
     for (const record of records) byId.set(record._id, record);
   }
-  return [...byId.values()];
+  // Sorted like the cache's answer: the first problem reported for an item names the record it came from.
+  return [...byId.keys()].sort().map((id) => byId.get(id)!);
+};
+
+/** The default lookup: the detection KB cache where `VIGIL_DETECTION_KB_CACHE` enables it, else the query. */
+export const kbLookup: KbLookup = async (keys) => {
+  const cache = await detectionKbCache();
+  return cache ? cache.lookup(keys) : queryKbLookup(keys);
 };
 
 export interface DetectionPlan {

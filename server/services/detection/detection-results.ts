@@ -1,3 +1,4 @@
+import { forEachWrite } from '../../db/write-limits';
 import type { DetectionResult } from '../../detection/detect';
 import type { Finding } from '../../detection/detection-types';
 import { DetectionResultModel, type DetectionChange, type DetectionResultDoc } from '../../models/detection-result.model';
@@ -19,20 +20,42 @@ export function diffFindings(before: Finding[], after: Finding[]): Pick<Detectio
   };
 }
 
+export interface DetectionResultToSave {
+  assetKey: string;
+  result: DetectionResult;
+  /** The findings stored before: what the change is computed against. */
+  previous: Finding[];
+}
+
+/**
+ * Replaces the stored results of several assets; returns what changed for each (in order). One replace per asset
+ * (a replace is whole, so a crash leaves every result either old or new), a few at a time: forEachWrite.
+ */
+export async function saveDetectionResults(entries: DetectionResultToSave[], cause: DetectionChange['cause'], runId: string | null): Promise<DetectionChange[]> {
+  const at = new Date();
+  const changes = entries.map((entry): DetectionChange => ({ at, cause, runId, ...diffFindings(entry.previous, entry.result.findings) }));
+  await forEachWrite(
+    entries.map((entry, i) => ({ entry, change: changes[i]! })),
+    ({ entry, change }) => {
+      const doc: Omit<DetectionResultDoc, '_id'> = {
+        findings: entry.result.findings,
+        vulnIds: [...new Set(entry.result.findings.map((f) => f.vulnId))].sort(),
+        problemCount: entry.result.problems.length,
+        problems: entry.result.problems.slice(0, MAX_PROBLEMS_KEPT),
+        evaluatedAt: at,
+        lastChange: change,
+      };
+      return DetectionResultModel.replaceOne({ _id: entry.assetKey }, doc, { upsert: true });
+    },
+  );
+  return changes;
+}
+
 /** Replaces the stored result of one asset; returns what changed against the previous one. */
-export async function saveDetectionResult(assetKey: string, result: DetectionResult, cause: DetectionChange['cause'], runId: string | null, previous?: Finding[]): Promise<DetectionChange> {
-  const before = previous ?? ((await DetectionResultModel.findById(assetKey, { findings: 1 }).lean())?.findings ?? []);
-  const change: DetectionChange = { at: new Date(), cause, runId, ...diffFindings(before, result.findings) };
-  const doc: Omit<DetectionResultDoc, '_id'> = {
-    findings: result.findings,
-    vulnIds: [...new Set(result.findings.map((f) => f.vulnId))].sort(),
-    problemCount: result.problems.length,
-    problems: result.problems.slice(0, MAX_PROBLEMS_KEPT),
-    evaluatedAt: change.at,
-    lastChange: change,
-  };
-  await DetectionResultModel.replaceOne({ _id: assetKey }, doc, { upsert: true });
-  return change;
+export async function saveDetectionResult(assetKey: string, result: DetectionResult, cause: DetectionChange['cause'], runId: string | null): Promise<DetectionChange> {
+  const previous = (await DetectionResultModel.findById(assetKey, { findings: 1 }).lean())?.findings ?? [];
+  const [change] = await saveDetectionResults([{ assetKey, result, previous }], cause, runId);
+  return change!;
 }
 
 export async function getDetectionResult(assetKey: string) {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { evaluatePlan, kbLookup, planDetection, type KbLookup } from '../../detection/detect';
+import { detectionKbCache } from '../../detection/detection-kb-cache';
+import { DetectionKbIndex } from '../../detection/detection-kb-index';
 import { DetectionReevaluationRunModel, type DetectionReevaluationRun } from '../../models/detection-reevaluation-run.model';
 import { DetectionResultModel } from '../../models/detection-result.model';
 import { InventoryModel } from '../../models/inventory.model';
@@ -7,7 +9,7 @@ import { KbVulnerabilityModel } from '../../models/kb-vulnerability.model';
 import { AssetModel } from '../../models/asset.model';
 import { refreshOpenFindingRollup } from '../findings/risk-rollup';
 import { syncAssetFindings } from '../findings/sync-asset-findings';
-import { saveDetectionResult } from './detection-results';
+import { saveDetectionResults } from './detection-results';
 import { inventoryOf } from './stored-inventory';
 
 /**
@@ -18,7 +20,7 @@ import { inventoryOf } from './stored-inventory';
  */
 
 const KEYS_PER_QUERY = 1000;
-export const REEVALUATION_BATCH = 200;
+export const REEVALUATION_BATCH = 1000;
 
 export type ReevaluationProgress = Pick<DetectionReevaluationRun, '_id' | 'status' | 'cursor' | 'appeared' | 'closed' | 'changed' | 'error' | 'startedAt' | 'finishedAt'> & { total: number };
 
@@ -42,15 +44,27 @@ async function idsMatching(field: 'packageKeys' | 'vulnIds', values: string[], m
   }
 }
 
-/** Creates the run for changed KB records (null when no stored inventory is touched). */
-export async function startReevaluation(changedVulnIds: string[]): Promise<DetectionReevaluationRun | null> {
-  if (changedVulnIds.length === 0) return null;
+/** The package keys the records name: from the detection KB cache where enabled (`$in` on `_id` is scanned on FerretDB). */
+async function packageKeysOf(vulnIds: string[]): Promise<Set<string>> {
   const packageKeys = new Set<string>();
-  for (let i = 0; i < changedVulnIds.length; i += KEYS_PER_QUERY) {
-    for (const record of await KbVulnerabilityModel.find({ _id: { $in: changedVulnIds.slice(i, i + KEYS_PER_QUERY) } }, { affectedPackages: 1 }).lean()) {
+  const cache = await detectionKbCache();
+  if (cache) {
+    const index = await cache.current();
+    for (const id of vulnIds) for (const key of index.get(id)?.affectedPackages ?? []) packageKeys.add(key);
+    return packageKeys;
+  }
+  for (let i = 0; i < vulnIds.length; i += KEYS_PER_QUERY) {
+    for (const record of await KbVulnerabilityModel.find({ _id: { $in: vulnIds.slice(i, i + KEYS_PER_QUERY) } }, { affectedPackages: 1 }).lean()) {
       for (const key of record.affectedPackages ?? []) packageKeys.add(key);
     }
   }
+  return packageKeys;
+}
+
+/** Creates the run for changed KB records (null when no stored inventory is touched). */
+export async function startReevaluation(changedVulnIds: string[]): Promise<DetectionReevaluationRun | null> {
+  if (changedVulnIds.length === 0) return null;
+  const packageKeys = await packageKeysOf(changedVulnIds);
   const assets = new Set<string>();
   await idsMatching('packageKeys', [...packageKeys], InventoryModel, assets);
   await idsMatching('vulnIds', changedVulnIds, DetectionResultModel, assets);
@@ -77,8 +91,9 @@ export async function startReevaluation(changedVulnIds: string[]): Promise<Detec
 
 /**
  * Works a run from its cursor to the end, a batch at a time: the batch's inventories are planned together and
- * their KB records fetched in one batched lookup; each asset's result is replaced and diffed; then the cursor and
- * counters move. `stopAfterBatches` exists for tests (a crash after N batches).
+ * their KB records fetched in one batched lookup (the detection KB cache on FerretDB); the batch's results are
+ * diffed and replaced (saveDetectionResults); then the cursor and counters move. `stopAfterBatches` exists for
+ * tests (a crash after N batches).
  */
 export async function runReevaluation(runId: string, options: { lookup?: KbLookup; batchSize?: number; stopAfterBatches?: number; onProgress?: (p: ReevaluationProgress) => void } = {}): Promise<ReevaluationProgress> {
   const run = await DetectionReevaluationRunModel.findById(runId).lean();
@@ -93,12 +108,15 @@ export async function runReevaluation(runId: string, options: { lookup?: KbLooku
       const stored = await InventoryModel.find({ _id: { $in: keys } }, { host: 1, os: 1, kernel: 1, packagesText: 1, services: 1 }).lean();
       const previous = new Map((await DetectionResultModel.find({ _id: { $in: keys } }, { findings: 1 }).lean()).map((r) => [r._id, r.findings]));
       const plans = stored.map((doc) => ({ assetKey: doc._id, plan: planDetection(inventoryOf(doc)) }));
-      const records = await lookup([...new Set(plans.flatMap((p) => p.plan.keys))].sort());
+      // One lookup for the batch; each host is then evaluated against the records of its own keys only.
+      const batchKb = new DetectionKbIndex();
+      for (const record of await lookup([...new Set(plans.flatMap((p) => p.plan.keys))].sort())) batchKb.upsert(record);
+      const results = plans.map(({ assetKey, plan }) => ({ assetKey, result: evaluatePlan(plan, batchKb.lookup(plan.keys)), previous: previous.get(assetKey) ?? [] }));
+      const changes = await saveDetectionResults(results, 'kb-change', run._id);
       // Scanned hosts also carry a finding lifecycle (first/last seen, fixed); `vigil detect` inventories do not.
       const assets = new Map((await AssetModel.find({ _id: { $in: keys } }, { businessUnitId: 1 }).lean()).map((a) => [a._id, a.businessUnitId]));
-      for (const { assetKey, plan } of plans) {
-        const result = evaluatePlan(plan, records);
-        const change = await saveDetectionResult(assetKey, result, 'kb-change', run._id, previous.get(assetKey) ?? []);
+      for (const [i, { assetKey, result }] of results.entries()) {
+        const change = changes[i]!;
         const businessUnitId = assets.get(assetKey);
         if (businessUnitId && change.appeared.length + change.closed.length + change.changed.length > 0) {
           await syncAssetFindings({ businessUnitId, assetId: assetKey, runId: null, findings: result.findings, observation: 'all', at: change.at });

@@ -4,6 +4,7 @@ import type { KbContribution } from '../../kb/kb-types';
 import { stableHash } from '../../kb/stable-hash';
 import { reserveSequence } from '../../models/counter.model';
 import { KbContributionModel } from '../../models/kb-contribution.model';
+import { withKbGeneration } from '../../models/kb-generation.model';
 import { KbPendingModel } from '../../models/kb-pending.model';
 import { KbVulnerabilityModel } from '../../models/kb-vulnerability.model';
 
@@ -54,14 +55,15 @@ export async function mergePendingContributions(options: { onProgress?: (done: n
   for (;;) {
     const keys = (await KbPendingModel.find({}, { _id: 1 }).limit(KEYS_PER_PASS).lean()).map((p) => p._id);
     if (keys.length === 0) return result;
-    await mergeKeys(keys, result);
+    // Each pass is one KB generation: detection KB caches reload the records it stamps (kb-generation.model.ts).
+    await withKbGeneration((generation) => mergeKeys(keys, result, generation));
     for (let i = 0; i < keys.length; i += 5000) await KbPendingModel.deleteMany({ _id: { $in: keys.slice(i, i + 5000) } });
     result.keys += keys.length;
     options.onProgress?.(result.keys);
   }
 }
 
-async function mergeKeys(keys: string[], result: MergeResult): Promise<void> {
+async function mergeKeys(keys: string[], result: MergeResult, kbGeneration: number): Promise<void> {
   const byKey = await contributionsOf(keys);
   const existing = new Map<string, string>();
   for (let i = 0; i < keys.length; i += 5000) {
@@ -88,8 +90,8 @@ async function mergeKeys(keys: string[], result: MergeResult): Promise<void> {
     // New records: batch inserts, each with the next Vigil id of the sequence.
     const first = await reserveSequence(VGL_SEQUENCE, created.length);
     const now = new Date();
-    const docs = created.map((m, i) => ({ _id: m.key, vglId: formatVglId(first + i), ...m.fields, hash: m.hash, createdAt: now, updatedAt: now }));
+    const docs = created.map((m, i) => ({ _id: m.key, vglId: formatVglId(first + i), ...m.fields, hash: m.hash, kbGeneration, createdAt: now, updatedAt: now }));
     for (let i = 0; i < docs.length; i += 1000) await KbVulnerabilityModel.collection.insertMany(docs.slice(i, i + 1000) as never[], { ordered: false });
   }
-  await forEachWrite(updated, (m) => KbVulnerabilityModel.updateOne({ _id: m.key }, { $set: { ...m.fields, hash: m.hash } }));
+  await forEachWrite(updated, (m) => KbVulnerabilityModel.updateOne({ _id: m.key }, { $set: { ...m.fields, hash: m.hash, kbGeneration } }));
 }

@@ -93,12 +93,11 @@ describe('services against NVD configurations', () => {
 });
 
 describe('scale', () => {
-  it('100k packages complete, with per-item problems for bad entries', async () => {
+  // Time is the detection bench's figure, not an assertion here; the limit only stops a run that hangs.
+  it('100k packages complete, with per-item problems for bad entries', { timeout: 120_000 }, async () => {
     const packages = Array.from({ length: 100_000 }, (_, i) => debPkg(`pkg${i}`, i % 10_000 === 0 ? 'bad version!' : `1.${i % 50}-1`));
     const kb = Array.from({ length: 2000 }, (_, i) => record(`CVE-2099-${i}`, [deb(`pkg${i * 50}`, 'fixed', '1.25-1')]));
-    const started = performance.now();
     const { findings, problems } = await detect({ inventory: host(packages), lookup: inMemoryLookup(kb) });
-    expect(performance.now() - started).toBeLessThan(20_000);
     // pkg(i*50) has version 1.0-1 (i*50 % 50 = 0) < 1.25-1, except the bad-version ones.
     const bad = packages.filter((p, i) => p.version === 'bad version!' && i % 50 === 0).length;
     expect(findings.length).toBe(2000 - bad);

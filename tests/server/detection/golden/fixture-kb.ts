@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KbLookup } from '../../../../server/detection/detect';
+import { DetectionKbIndex } from '../../../../server/detection/detection-kb-index';
 import type { DetectionRecord } from '../../../../server/detection/detection-types';
 import { KB_IMPORTERS } from '../../../../server/kb/importers/kb-importers';
 import { hasPrimarySource, mergeContributions } from '../../../../server/kb/kb-merge';
@@ -69,7 +70,7 @@ export async function loadFixtureKbInMemory(files: string[] = DETECTION_KB_FILES
 }
 
 export function inMemoryLookup(records: DetectionRecord[]): KbLookup {
-  const index = new Map<string, DetectionRecord[]>();
-  for (const record of records) for (const key of record.affectedPackages) (index.get(key) ?? index.set(key, []).get(key)!).push(record);
-  return async (keys) => [...new Set(keys.flatMap((key) => index.get(key) ?? []))];
+  const index = new DetectionKbIndex();
+  for (const record of records) index.upsert(record);
+  return async (keys) => index.lookup(keys);
 }
