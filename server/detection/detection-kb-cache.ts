@@ -77,6 +77,8 @@ export class DetectionKbCache {
     const database = databaseOf(mongoose.connection);
     const state = this.state;
     if (!state || state.database !== database) return this.reload(database);
+    // The generation we hold is gone: the database was dropped and filled again, or a backup restored.
+    if (state.loadedThrough > 0 && !(await KbGenerationModel.exists({ _id: state.loadedThrough }))) return this.reload(database);
     const newer = await KbGenerationModel.find({ _id: { $gt: state.loadedThrough } }).sort({ _id: 1 }).lean<KbGeneration[]>();
     const now = Date.now();
     const pending = newer.filter((g) => isKbGenerationSettled(g, now) && !state.loadedAbove.has(g._id));

@@ -18,7 +18,7 @@ import { dropDatabase, testDatabaseUri } from '../../helpers/test-db';
 /**
  * The detection KB cache on FerretDB (where `auto` turns it on): the same findings and problems as the `$in` query,
  * on the fixture KB, and after KB changes made by this process, by another process, by a generation still being
- * written, by a rejected record and by a deletion.
+ * written, by a rejected record, by a deletion and by a KB dropped and filled again.
  */
 
 const { uri } = testDatabaseUri();
@@ -123,6 +123,17 @@ describe('detection KB cache', () => {
     expect(after.findings.some((f) => f.vulnId === deleted)).toBe(false);
     expect(after.findings.length).toBeLessThan(before.findings.length);
     expect(await cache.current()).not.toBe(held);
+  }, SLOW);
+
+  it('reloads when the generation it holds is gone (the KB dropped and filled again, or a backup restored)', async () => {
+    const key = 'CVE-2023-4504 apk cups';
+    expect(keysOf(await detectBothWays(alpine))).not.toContain(key);
+    await KbGenerationModel.deleteMany({});
+    await KbVulnerabilityModel.deleteMany({});
+    // The original secdb again: cups is fixed above the installed version once more, in generation 1.
+    await importKbFiles({ paths: [ALPINE_MAIN], importers: KB_IMPORTERS, trustedKeys: new Map() });
+    expect(await KbGenerationModel.countDocuments({})).toBe(1);
+    expect(keysOf(await detectBothWays(alpine))).toContain(key);
   }, SLOW);
 
   it('VIGIL_DETECTION_KB_CACHE is auto, on or off; anything else is refused naming the variable', () => {

@@ -6,6 +6,7 @@ import { AssetModel } from '../../../../server/models/asset.model';
 import { FindingModel } from '../../../../server/models/finding.model';
 import { InventoryModel } from '../../../../server/models/inventory.model';
 import { KbVulnerabilityModel } from '../../../../server/models/kb-vulnerability.model';
+import { withKbGeneration } from '../../../../server/models/kb-generation.model';
 import type { Runtime } from '../../../../server/runtime/runtime';
 import { getAsset } from '../../../../server/services/assets/get-asset';
 import { listAssets } from '../../../../server/services/assets/list-assets';
@@ -263,11 +264,13 @@ describe('a KB correction', () => {
     const original = await KbVulnerabilityModel.findById('CVE-2024-6387').lean();
     // Debian corrects its data: bookworm's openssh was never affected.
     const corrected = original!.affected.map((a) => (a.ecosystem === 'deb' && a.release === 'bookworm' ? { ...a, status: 'not-affected', fixedVersion: undefined } : a));
-    await KbVulnerabilityModel.updateOne({ _id: 'CVE-2024-6387' }, { $set: { affected: corrected } });
+    // Written as the merge writes, inside a KB generation, so detection's KB cache sees the change.
+    const correctKb = (affected: typeof corrected) => withKbGeneration((kbGeneration) => KbVulnerabilityModel.updateOne({ _id: 'CVE-2024-6387' }, { $set: { affected, kbGeneration } }));
+    await correctKb(corrected);
     await reevaluateAfterKbChange(['CVE-2024-6387']);
     expect(await statuses()).toEqual(['fixed kb-correction', 'fixed kb-correction']);
     expect((await AssetModel.findById(host!.assetId, { openFindings: 1 }).lean())!.openFindings.total).toBe(0);
-    await KbVulnerabilityModel.updateOne({ _id: 'CVE-2024-6387' }, { $set: { affected: original!.affected } });
+    await correctKb(original!.affected);
     await reevaluateAfterKbChange(['CVE-2024-6387']);
     expect(await statuses()).toEqual(['reopened', 'reopened']);
   });
