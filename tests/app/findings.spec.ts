@@ -231,6 +231,12 @@ describe('console findings: list, export, exceptions with four eyes, detail, SLA
     expect(lines[0]!.startsWith('id,asset,asset_id,vulnerability,')).toBe(true);
     expect(lines.slice(1).map((line) => line.split(',')[0]!).sort()).toEqual(listed);
     expect(lines.slice(1).every((line) => line.includes(`,libssl3,openssl,${OPENSSL_SOURCE_VERSION},${OPENSSL_SOURCE_VERSION}+vigil1,`))).toBe(true);
+    // The export is in the audit log, with the filters that chose the rows.
+    const audit = await page.request.get(`${consoleServer!.url}/api/v1/audit?action=findings.export`);
+    expect(audit.status()).toBe(200);
+    const entries = ((await audit.json()) as { items: { action: string; outcome: string; details: Record<string, unknown> }[] }).items;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: 'findings.export', outcome: 'success', details: { package: 'libssl3' } });
   }, TIMEOUT);
 
   it('saves a view in this browser and opens it again', async () => {
