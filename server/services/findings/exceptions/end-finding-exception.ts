@@ -6,6 +6,8 @@ import { FindingModel, OPEN_FINDING_STATUSES } from '../../../models/finding.mod
 import { recordAudit, type AuditActor } from '../../audit/record-audit';
 import { actorOfActing, scopeOfActing, type Acting } from '../../auth/acting-principal';
 import { hasPermission } from '../../../auth/principal';
+import { findingEvents } from '../../tickets/follow-up-finding-changes';
+import { enqueueWebhookEvents } from '../../webhooks/enqueue-webhook-events';
 import { statusAfter } from '../finding-lifecycle';
 import { claimTransition, personOf, refreshRollupsOf, releaseFindings } from './exception-records';
 import { toExceptionView, type FindingExceptionView } from './exception-view';
@@ -19,8 +21,11 @@ async function endException(options: { exception: FindingException; status: 'exp
   const { exception, now } = options;
   if (!(await claimTransition(exception, exception.status, now))) return false;
   await FindingExceptionModel.updateOne({ _id: exception._id }, { $set: { status: options.status, endedBy: options.by, endedAt: now } });
+  let reopened: { _id: string; assetId: string }[] = [];
   if (exception.status === 'approved') {
-    await FindingModel.updateMany({ exceptionId: exception._id, status: { $in: [...OPEN_FINDING_STATUSES] } }, { $set: { status: statusAfter('active', 'exception-ended')!, reopenedAt: now } });
+    const open = { exceptionId: exception._id, status: { $in: [...OPEN_FINDING_STATUSES] } };
+    reopened = await FindingModel.find(open, { _id: 1, assetId: 1 }).lean<{ _id: string; assetId: string }[]>();
+    await FindingModel.updateMany(open, { $set: { status: statusAfter('active', 'exception-ended')!, reopenedAt: now } });
   }
   await FindingModel.updateMany({ exceptionId: exception._id }, { $set: { exceptionId: null, exceptionState: null, exceptionExpiresAt: null } });
   await releaseFindings(exception._id);
@@ -34,6 +39,14 @@ async function endException(options: { exception: FindingException; status: 'exp
     details: { kind: exception.kind, findings: exception.findingIds.length, previousStatus: exception.status, expiresAt: exception.expiresAt?.toISOString() ?? null },
     businessUnitId: exception.businessUnitId,
   });
+  // The findings back at work are news for ticketing systems as much as a scan's reopened ones.
+  const byAsset = new Map<string, string[]>();
+  for (const finding of reopened) byAsset.set(finding.assetId, [...(byAsset.get(finding.assetId) ?? []), finding._id]);
+  await enqueueWebhookEvents(
+    [...byAsset].flatMap(([assetId, findingIds]) =>
+      findingEvents({ event: 'finding.reopened', businessUnitId: exception.businessUnitId, assetId, key: `exception:${exception._id}`, data: { runId: null, exceptionId: exception._id, reason: `exception-${options.status}` }, findingIds, at: now }),
+    ),
+  );
   return true;
 }
 

@@ -5,6 +5,7 @@ import { FindingModel } from '../../../../server/models/finding.model';
 import { WebhookDeliveryModel } from '../../../../server/models/webhook-delivery.model';
 import type { Runtime } from '../../../../server/runtime/runtime';
 import { recordHostResult } from '../../../../server/services/assets/record-host-result';
+import { expireFindingExceptions } from '../../../../server/services/findings/exceptions/end-finding-exception';
 import { deliverDueWebhooks } from '../../../../server/services/webhooks/deliver-webhooks';
 import { createServerCaller } from '../../../../server/trpc/root';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
@@ -140,5 +141,29 @@ describe('webhooks', () => {
     const entries = await adminRoot().audit.list({ action: 'webhook.delete' });
     expect(entries.items).toHaveLength(1);
     expect(JSON.stringify(await adminRoot().audit.list({}))).not.toContain(secret);
+  });
+
+  it('tells of the findings an expired exception sends back to work (finding.reopened)', async () => {
+    const reopenedReceiver = await startWebhookReceiver();
+    try {
+      const created = await adminRoot().webhooks.create({ name: 'reopened findings', url: reopenedReceiver.url, events: ['finding.reopened'], businessUnitId: 'unit-a' });
+      reopenedReceiver.secret = created.secret;
+      const expiresAt = new Date(Date.now() + 7 * 24 * 3600_000);
+      const requested = await callerAs('analyst', 'a0000000000000000000000a', ['unit-a']).exceptions.request({ kind: 'risk-acceptance', findingIds: findingsA, justification: 'Compensating control: port 22 firewalled', expiresAt: expiresAt.toISOString() });
+      await callerAs('manager', 'b0000000000000000000000a', ['unit-a']).exceptions.approve({ id: requested.id });
+      expect(await expireFindingExceptions({ now: new Date(expiresAt.getTime() + 1000) })).toEqual({ expired: 1 });
+      // The jobs run a week ahead here: the delivery job of that moment sends what the expiry queued.
+      await deliverDueWebhooks({ now: new Date(expiresAt.getTime() + 1500) });
+      const call = await eventually(() => reopenedReceiver.calls.find((c) => c.event === 'finding.reopened'));
+      expect(call.signatureValid).toBe(true);
+      const body = JSON.parse(call.body) as { businessUnitId: string; data: { exceptionId: string; reason: string; findingIds: string[] } };
+      expect(body).toMatchObject({ businessUnitId: 'unit-a', data: { exceptionId: requested.id, reason: 'exception-expired' } });
+      expect(body.data.findingIds.sort()).toEqual([...findingsA].sort());
+      // The job running again expires nothing more and sends nothing twice.
+      expect(await expireFindingExceptions({ now: new Date(expiresAt.getTime() + 2000) })).toEqual({ expired: 0 });
+      expect(reopenedReceiver.calls.filter((c) => c.event === 'finding.reopened')).toHaveLength(1);
+    } finally {
+      await reopenedReceiver.close();
+    }
   });
 });
