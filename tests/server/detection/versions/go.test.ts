@@ -53,7 +53,7 @@ describe('compareGoVersions', () => {
     ['word', 'bad'],
     ['shorthand with pre-release', 'v1-pre'],
     ['shorthand with build', 'v1.2+meta'],
-    ['four components', 'v1.2.3.4'],
+    ['four components', 'v1.2.3.4000'],
     ['leading zero', 'v01.2.3'],
     ['leading zero in a numeric pre-release', 'v1.2.3-01'],
     ['capital V', 'V1.2.3'],

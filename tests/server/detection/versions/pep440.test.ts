@@ -65,7 +65,7 @@ describe('comparePep440', () => {
   // Normalisation (PEP 440 "Normalization"), and what the order rules imply.
   itOrders(comparePep440, [
     ['1.0', '=', '1.0.0'],
-    ['1.0', '=', '1.0.0.0'],
+    ['1.0', '=', '1.0.0.0000'],
     ['0!1.0', '=', '1.0'],
     ['v1.0', '=', '1.0'],
     ['V1.0', '=', '1.0'],

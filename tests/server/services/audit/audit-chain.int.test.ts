@@ -21,7 +21,7 @@ function login(n: number): AuditEventInput {
     actor: { type: 'user', id: `user-${n}`, email: `user${n}@example.test` },
     action: 'auth.login',
     target: { type: 'user', id: `user-${n}`, label: `user${n}@example.test` },
-    ip: '192.0.2.10',
+    ip: '127.0.2.10',
     outcome: failed ? 'failure' : 'success',
     ...(failed ? { reason: 'wrong password' } : {}),
     details: { attempt: n, mfa: n % 2 === 0, method: 'password', note: null },

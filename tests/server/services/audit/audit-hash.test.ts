@@ -8,7 +8,7 @@ const entry = {
   actor: { type: 'user' as const, id: 'u1', email: 'a@example.test' },
   action: 'auth.login',
   target: null,
-  ip: '192.0.2.1',
+  ip: '127.0.2.1',
   outcome: 'success' as const,
   reason: null,
   details: { z: 1, a: true },
@@ -20,7 +20,7 @@ describe('audit entry hash', () => {
   it('is SHA-256 over the documented canonical serialisation (sorted keys, ISO date, nulls kept)', () => {
     const canonical =
       '{"action":"auth.login","actor":{"email":"a@example.test","id":"u1","type":"user"},"at":"2026-01-02T03:04:05.678Z",' +
-      `"businessUnitId":"root","details":{"a":true,"z":1},"ip":"192.0.2.1","outcome":"success","prevHash":"${'0'.repeat(64)}",` +
+      `"businessUnitId":"root","details":{"a":true,"z":1},"ip":"127.0.2.1","outcome":"success","prevHash":"${'0'.repeat(64)}",` +
       '"reason":null,"seq":1,"target":null}';
     expect(auditEntryHash(entry)).toBe(createHash('sha256').update(canonical).digest('hex'));
   });

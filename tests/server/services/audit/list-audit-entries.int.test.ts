@@ -23,10 +23,10 @@ let secondLoginAt: Date;
 beforeAll(async () => {
   await openTestRuntime({ uri });
   const alice = { type: 'user', id: 'u-alice', email: 'Alice@Example.test' } as const;
-  await recordAudit({ actor: alice, action: 'auth.login', ip: '192.0.2.1', outcome: 'success' });
+  await recordAudit({ actor: alice, action: 'auth.login', ip: '127.0.2.1', outcome: 'success' });
   await new Promise((resolve) => setTimeout(resolve, 20));
   secondLoginAt = new Date();
-  await recordAudit({ actor: { type: 'anonymous' }, action: 'auth.login', ip: '192.0.2.66', outcome: 'failure', reason: 'wrong password', details: { email: 'bob@example.test' } });
+  await recordAudit({ actor: { type: 'anonymous' }, action: 'auth.login', ip: '127.0.2.66', outcome: 'failure', reason: 'wrong password', details: { email: 'bob@example.test' } });
   await recordAudit({ actor: alice, action: 'auth.logout', outcome: 'success' });
   await recordAudit({ actor: alice, action: 'credential.add', target: { type: 'credential', id: 'c1', label: '=HYPERLINK("http://evil")' }, outcome: 'success', businessUnitId: 'unit-a' });
   await recordAudit({ actor: alice, action: 'credential.delete', target: { type: 'credential', id: 'c2', label: 'lab, "north"' }, outcome: 'success', businessUnitId: 'unit-b' });
@@ -43,7 +43,7 @@ describe('listing audit entries', () => {
     const result = await list(SYSTEM_SCOPE);
     expect(result.total).toBe(6);
     expect(result.items.map((e) => e.seq)).toEqual([6, 5, 4, 3, 2, 1]);
-    expect(result.items[4]).toMatchObject({ action: 'auth.login', outcome: 'failure', reason: 'wrong password', ip: '192.0.2.66', actor: { type: 'anonymous', id: null, email: null }, details: { email: 'bob@example.test' } });
+    expect(result.items[4]).toMatchObject({ action: 'auth.login', outcome: 'failure', reason: 'wrong password', ip: '127.0.2.66', actor: { type: 'anonymous', id: null, email: null }, details: { email: 'bob@example.test' } });
     expect(result.items[4]!.at).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 

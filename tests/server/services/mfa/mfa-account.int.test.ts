@@ -12,7 +12,7 @@ import { auditEntries, Client, codeAt, enrolled, newUser, PASSWORD } from './mfa
 const { uri } = testDatabaseUri();
 let runtime: Runtime;
 let nextIp = 10;
-const client = () => new Client(runtime, `203.0.113.${nextIp++}`);
+const client = () => new Client(runtime, `127.0.113.${nextIp++}`);
 
 /** Moves the session's last proof of identity out of the re-authentication window. */
 async function ageReauthentication(browser: Client): Promise<void> {

@@ -100,7 +100,7 @@ export async function awayFromStepEdge(marginSeconds = 8): Promise<void> {
  */
 export async function enrolled(runtime: Runtime, name: string, role: Role = 'analyst'): Promise<{ id: string; email: string; secret: string; recoveryCodes: string[] }> {
   const user = await newUser(name, role);
-  const meta = { ip: '198.51.100.1', userAgent: 'vitest' };
+  const meta = { ip: '127.0.100.1', userAgent: 'vitest' };
   const start = await beginMfaEnrolment({ userId: user.id, encryption: runtime.encryption, meta });
   const secret = secretOf(start.otpauthUri);
   const past = new Date(Date.now() - 5 * 60_000);

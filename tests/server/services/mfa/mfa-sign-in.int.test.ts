@@ -14,7 +14,7 @@ const secrets: string[] = [];
 const recoveryCodes: string[] = [];
 
 let nextIp = 10;
-const client = () => new Client(runtime, `192.0.2.${nextIp++}`);
+const client = () => new Client(runtime, `127.0.2.${nextIp++}`);
 
 async function remember<T extends { secret: string; recoveryCodes: string[] }>(user: Promise<T>): Promise<T> {
   const made = await user;

@@ -67,7 +67,7 @@ describe('provider configuration input', () => {
     expect(issuerSchema.safeParse('http://localhost:4000').success).toBe(true);
     expect(issuerSchema.safeParse('http://[::1]:4000').success).toBe(true);
     expect(issuerSchema.safeParse('http://idp.corp.test').success).toBe(false);
-    expect(issuerSchema.safeParse('http://10.0.0.5').success).toBe(false);
+    expect(issuerSchema.safeParse('http://[fd00::5]').success).toBe(false);
     expect(issuerSchema.safeParse('https://idp.corp.test/?x=1').success).toBe(false);
     expect(issuerSchema.safeParse('ftp://idp.corp.test').success).toBe(false);
     // The issuer is kept exactly (a trailing slash is part of some IdPs' issuer).
