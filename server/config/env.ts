@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import ConnectionString from 'mongodb-connection-string-url';
 import { AppError } from '../errors/app-error';
+import { parseWebhookTargetRules, type WebhookTargetRule } from '../services/webhooks/webhook-target-policy';
 
 /** Configuration read from the environment once at start-up; every later module receives it. */
 export interface VigilConfig {
@@ -23,6 +24,8 @@ export interface VigilConfig {
   session: { idleMinutes: number; maxHours: number };
   /** Detection reads KB records from a per-process cache: `auto` = on FerretDB only (README "Detection — KB cache"). */
   detectionKbCache: 'auto' | 'on' | 'off';
+  /** VIGIL_WEBHOOK_ALLOWED_TARGETS: addresses, CIDRs and host names webhooks may (or, with `!`, may not) target. */
+  webhookAllowedTargets: readonly WebhookTargetRule[];
 }
 
 function isMongoUri(value: string): boolean {
@@ -85,6 +88,14 @@ const envSchema = z
     VIGIL_SESSION_IDLE_MINUTES: positiveInt('minutes', 24 * 60, 30),
     VIGIL_SESSION_MAX_HOURS: positiveInt('hours', 24 * 30, 12),
     VIGIL_DETECTION_KB_CACHE: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+    VIGIL_WEBHOOK_ALLOWED_TARGETS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const { rules, problems } = parseWebhookTargetRules(value);
+        for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem });
+        return rules;
+      }),
     VIGIL_LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -126,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kbSyncSchedule: parsed.VIGIL_KB_SYNC_SCHEDULE === 'off' ? null : parsed.VIGIL_KB_SYNC_SCHEDULE,
     session: { idleMinutes: parsed.VIGIL_SESSION_IDLE_MINUTES, maxHours: parsed.VIGIL_SESSION_MAX_HOURS },
     detectionKbCache: parsed.VIGIL_DETECTION_KB_CACHE,
+    webhookAllowedTargets: parsed.VIGIL_WEBHOOK_ALLOWED_TARGETS,
     kmip: parsed.VIGIL_KMIP_ENDPOINT
       ? {
           endpoint: parsed.VIGIL_KMIP_ENDPOINT,

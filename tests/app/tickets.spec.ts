@@ -27,6 +27,7 @@ import { eventually, startWebhookReceiver, type WebhookReceiver } from '../serve
  */
 const TIMEOUT = 60_000;
 const DAY_MS = 86_400_000;
+const ALLOWED_TARGETS = '127.0.0.1/32';
 
 describe('console tickets and webhooks', () => {
   let consoleServer: RunningConsole | undefined;
@@ -80,13 +81,15 @@ describe('console tickets and webhooks', () => {
   };
 
   beforeAll(async () => {
-    consoleServer = await startConsole();
+    // The receivers are on 127.0.0.1: loopback, which webhooks reach only when the configuration allows it — for the
+    // console and for this process, whose recorded results send events too.
+    consoleServer = await startConsole({ env: { VIGIL_WEBHOOK_ALLOWED_TARGETS: ALLOWED_TARGETS } });
     const admin = await createAccount(consoleServer);
     fixer = await createAccount(consoleServer, { email: 'fixer@vigil.test', name: 'Fay Fixer', role: 'remediation' });
     auditor = await createAccount(consoleServer, { email: 'auditor@vigil.test', name: 'Otto Auditor', role: 'auditor' });
     // The console's embedded database (named vigil, as the runtime names it) and master key: what this process writes, the console reads.
     const embedded = await embeddedDbStatus({ dataDir: consoleServer.dataDir });
-    runtime = await openTestRuntime({ uri: `${embedded.uri!.replace(/\/+$/, '')}/vigil`, masterKeyFile: path.join(consoleServer.dataDir, 'master.key') });
+    runtime = await openTestRuntime({ uri: `${embedded.uri!.replace(/\/+$/, '')}/vigil`, masterKeyFile: path.join(consoleServer.dataDir, 'master.key'), env: { VIGIL_WEBHOOK_ALLOWED_TARGETS: ALLOWED_TARGETS } });
     await seedKb();
     await BusinessUnitModel.updateOne({ _id: 'emea' }, { $set: { name: 'EMEA', parentId: ROOT_BUSINESS_UNIT_ID, ancestors: [ROOT_BUSINESS_UNIT_ID] } }, { upsert: true });
     assets.old = await record({ n: 1, unit: ROOT_BUSINESS_UNIT_ID, daysAgo: 40 });
@@ -153,6 +156,12 @@ describe('console tickets and webhooks', () => {
     await page.getByTestId('webhook-create-submit').click();
     expect(await page.getByTestId('webhook-url-error').textContent()).toMatch(/https:\/\//);
     expect(await page.getByTestId('webhook-row').count()).toBe(0);
+    // Then loopback beyond what the configuration allows (127.0.0.1/32): the target policy names why.
+    await page.getByTestId('webhook-url').fill(up.url.replace('127.0.0.1', '[::1]'));
+    await page.getByTestId('webhook-create-submit').click();
+    await poll(() => page.getByTestId('webhook-create-error').textContent()).toContain('Refused as a webhook target: [::1] is a loopback address');
+    expect(await page.getByTestId('webhook-row').count()).toBe(0);
+    await shot(page, 'webhooks-target-refused');
 
     await page.getByTestId('webhook-url').fill(up.url);
     await page.getByTestId('webhook-create-submit').click();
@@ -353,6 +362,10 @@ describe('console tickets and webhooks', () => {
     expect(await auditorPage.getByTestId('ticket-actions').count()).toBe(0);
     expect(await auditorPage.getByTestId('ticket-comment-form').count()).toBe(0);
     expect(await auditorPage.getByTestId('ticket-comment').count()).toBe(1);
+    // The tickets list works without the assignees' e-mails (tickets.assignees needs findings:remediate).
+    await auditorPage.goto(url('/tickets'), { waitUntil: 'load' });
+    await poll(() => auditorPage.getByTestId('ticket-row').count()).toBe(2);
+    expect(await auditorPage.getByTestId('tickets-filter-assignee').locator('option').allTextContents()).toEqual(['Anyone']);
     await auditorPage.goto(url('/settings/webhooks'), { waitUntil: 'load' });
     expect(await auditorPage.getByTestId('webhooks-error').getAttribute('data-code')).toBe('FORBIDDEN');
     await shot(auditorPage, 'ticket-auditor-settings');

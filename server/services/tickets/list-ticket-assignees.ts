@@ -12,8 +12,8 @@ export interface TicketAssignee {
 
 /**
  * The people a ticket of the caller's units can be given to: enabled users of those units, by e-mail (name and unit
- * only; users:read stays what lists accounts). createTicket/updateTicket still check that the one chosen sees the
- * ticket's unit.
+ * only; users:read stays what lists accounts). Its transport asks for findings:remediate, the permission that
+ * assigns tickets. createTicket/updateTicket still check that the one chosen sees the ticket's unit.
  */
 export async function listTicketAssignees(options: { scope: Scope }): Promise<TicketAssignee[]> {
   const users = await UserModel.find({ ...scopeFilter(options.scope), disabled: false }, { email: 1, name: 1, businessUnitId: 1 })

@@ -7,28 +7,28 @@ import { BusinessUnitModel } from '../../models/business-unit.model';
 import { WebhookModel, type Webhook, type WebhookEvent } from '../../models/webhook.model';
 import { recordAudit } from '../audit/record-audit';
 import { actorOfActing, requirePermission, scopeOfActing, type Acting } from '../auth/acting-principal';
-import { isLoopbackHttpUrl } from '../sso/loopback-issuer';
 import { toWebhookView, type WebhookView } from './webhook-view';
-
-/** https only; plain http just for a receiver on this machine's loopback interface (tests, a local relay). */
-export function isAcceptableWebhookUrl(value: string): boolean {
-  const url = URL.canParse(value) ? new URL(value) : null;
-  return url !== null && !url.username && !url.password && !url.hash && (url.protocol === 'https:' || isLoopbackHttpUrl(url));
-}
+import { ALLOWED_TARGETS_VARIABLE, WEBHOOK_TARGET_REFUSED, webhookUrlProblem, type WebhookTargetRule } from './webhook-target-policy';
+import { webhookTargetRefusal } from './webhook-target-resolution';
 
 /**
- * Registers a webhook for events of a business unit and the units below it (the root unit: all). The signing
- * secret is generated here, stored encrypted, and returned this once only.
+ * Registers a webhook for events of a business unit and the units below it (the root unit: all). The URL must pass
+ * the target policy (`allowedTargets`: the configuration's VIGIL_WEBHOOK_ALLOWED_TARGETS), its host name resolved
+ * now; deliveries check it again. The signing secret is generated here, stored encrypted, and returned this once only.
  */
 export async function createWebhook(options: {
   acting: Acting;
   encryption: FieldEncryption;
+  allowedTargets: readonly WebhookTargetRule[];
   input: { name: string; url: string; events: WebhookEvent[]; businessUnitId: string };
   meta: RequestMeta;
 }): Promise<{ webhook: WebhookView; secret: string }> {
   requirePermission(options.acting, 'settings:manage');
   const { input } = options;
-  if (!isAcceptableWebhookUrl(input.url)) throw new AppError('BAD_INPUT', 'url: must be an https:// URL without credentials or fragment (http:// only for 127.0.0.1, ::1 or localhost)');
+  const problem = webhookUrlProblem(input.url);
+  if (problem) throw new AppError('BAD_INPUT', `url: ${problem}`);
+  const refusal = await webhookTargetRefusal({ url: input.url, rules: options.allowedTargets });
+  if (refusal) throw new AppError('BAD_INPUT', `${WEBHOOK_TARGET_REFUSED}${refusal} (an administrator allows exceptions with ${ALLOWED_TARGETS_VARIABLE})`);
   if (!canWriteUnit(scopeOfActing(options.acting), input.businessUnitId) || !(await BusinessUnitModel.exists({ _id: input.businessUnitId }))) {
     throw new AppError('NOT_FOUND', `business unit ${input.businessUnitId} not found`);
   }

@@ -67,7 +67,7 @@ function CreateForm(props: { units: UnitLike[]; onCreated: (result: { webhook: W
           <label htmlFor="webhook-url">URL</label>
           <input id="webhook-url" name="url" type="url" className="ui-input" maxLength={2000} placeholder="https://hooks.example.org/vigil" autoComplete="off" spellCheck={false} aria-invalid={invalid('url')} aria-describedby="webhook-url-hint webhook-url-error" data-testid="webhook-url" />
           <span id="webhook-url-hint" className="ui-hint">
-            https:// (plain http:// only to this machine: 127.0.0.1, ::1, localhost).
+            https:// (plain http:// only to this machine: 127.0.0.1, ::1, localhost). Loopback, link-local and cloud metadata addresses are refused unless the console&apos;s VIGIL_WEBHOOK_ALLOWED_TARGETS allows them.
           </span>
           <FieldError error={error} field="url" id="webhook-url-error" />
         </div>

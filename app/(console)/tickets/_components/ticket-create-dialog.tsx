@@ -17,7 +17,7 @@ export function endOfDay(day: string): string | undefined {
   return /^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T23:59:59.000Z` : undefined;
 }
 
-/** The people a ticket can be given to, as <option>s (tickets.assignees: enabled users of the reader's units). */
+/** The people a ticket can be given to, as <option>s (tickets.assignees: enabled users of the caller's units; findings:remediate). */
 export function AssigneeOptions({ exclude }: { exclude?: string }) {
   const trpc = useTRPC();
   const assignees = useQuery({ ...trpc.tickets.assignees.queryOptions(), staleTime: 60_000 });

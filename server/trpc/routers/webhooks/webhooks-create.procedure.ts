@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '../../../models/webhook.model';
-import { createWebhook, isAcceptableWebhookUrl } from '../../../services/webhooks/create-webhook';
+import { createWebhook } from '../../../services/webhooks/create-webhook';
+import { webhookUrlProblem } from '../../../services/webhooks/webhook-target-policy';
 import { permittedProcedure } from '../../init';
 import { webhookOutput } from './webhooks-schemas';
 
 export const webhooksCreateInput = z.object({
   name: z.string().trim().min(1).max(100),
-  url: z.string().trim().max(2000).refine(isAcceptableWebhookUrl, 'must be an https:// URL without credentials or fragment (http:// only for 127.0.0.1, ::1 or localhost)'),
+  // The URL's shape here; which hosts it may reach is the service's to judge (the configuration, DNS).
+  url: z
+    .string()
+    .trim()
+    .max(2000)
+    .superRefine((value, ctx) => {
+      const problem = webhookUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
   /** Events of this unit and every unit below it; default: the caller's own unit. */
   businessUnitId: z.string().trim().min(1).max(100).optional(),
@@ -18,5 +27,5 @@ export const webhooksCreate = permittedProcedure('settings:manage')
   .input(webhooksCreateInput)
   .output(z.object({ webhook: webhookOutput, secret: z.string() }))
   .mutation(({ ctx, input: { businessUnitId, ...input } }) =>
-    createWebhook({ acting: ctx.acting, encryption: ctx.runtime.encryption, input: { ...input, businessUnitId: businessUnitId ?? ctx.principal.businessUnitId }, meta: ctx.meta }),
+    createWebhook({ acting: ctx.acting, encryption: ctx.runtime.encryption, allowedTargets: ctx.runtime.config.webhookAllowedTargets, input: { ...input, businessUnitId: businessUnitId ?? ctx.principal.businessUnitId }, meta: ctx.meta }),
   );

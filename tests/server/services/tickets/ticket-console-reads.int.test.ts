@@ -14,7 +14,7 @@ import { labHostResult } from './lab-host-result';
 /**
  * What the ticket pages read, on real FerretDB through tRPC: the list sorted, a ticket's findings (fixed ones too),
  * its history from the audit log (people and scan results), and the people it can be assigned to — each within the
- * caller's units only.
+ * caller's units only; the people (their e-mails) only for those who assign tickets.
  */
 const { uri } = testDatabaseUri();
 let runtime: Runtime;
@@ -24,6 +24,7 @@ const KEY = 'SHA256:ticketReadsKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const callerAs = (role: Role, userId: string, businessUnitIds: string[]) => createServerCaller(testContext({ runtime, principal: testPrincipal({ role, userId, businessUnitIds }) }));
 const analystA = () => callerAs('analyst', 'e0000000000000000000001a', ['unit-a']);
 const auditorB = () => callerAs('auditor', 'e0000000000000000000001b', ['unit-b']);
+const remediationB = () => callerAs('remediation', 'e0000000000000000000002b', ['unit-b']);
 
 let findingsA: string[] = [];
 const tickets: string[] = [];
@@ -68,7 +69,13 @@ describe('ticket reads for the console', () => {
     expect(assignees.map((person) => person.email)).toEqual(['fixer-a@vigil.test']);
     expect(assignees[0]).toMatchObject({ name: 'Fixer A', businessUnitId: 'unit-a' });
     expect(Object.keys(assignees[0]!).sort()).toEqual(['businessUnitId', 'email', 'id', 'name']);
-    expect((await auditorB().tickets.assignees()).map((person) => person.email)).toEqual(['fixer-b@vigil.test']);
+    expect((await remediationB().tickets.assignees()).map((person) => person.email)).toEqual(['fixer-b@vigil.test']);
+  });
+
+  it('keeps the assignees’ e-mails from readers who cannot assign (findings:read without findings:remediate)', async () => {
+    await expect(auditorB().tickets.assignees()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // The tickets themselves stay readable.
+    expect((await auditorB().tickets.list({})).items).toEqual([]);
   });
 
   it('gives a ticket’s findings, fixed ones too, and its history: created, changed, commented, resolved by a scan', async () => {

@@ -38,7 +38,8 @@ const theFinding = async () => (await FindingModel.findOne({ businessUnitId: UNI
 const eventsReceived = () => receiver.calls.map((call) => ({ event: call.event, valid: call.signatureValid, body: JSON.parse(call.body) as { data: { ticket?: { id: string; status: string }; findingIds?: string[] } } }));
 
 beforeAll(async () => {
-  runtime = await openTestRuntime({ uri });
+  // The receiver is on loopback, which webhooks may reach only when the configuration allows it.
+  runtime = await openTestRuntime({ uri, env: { VIGIL_WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32' } });
   await seedKb();
   await BusinessUnitModel.create({ _id: 'root', name: 'Organisation', parentId: null, ancestors: [] });
   receiver = await startWebhookReceiver();

@@ -7,6 +7,7 @@ import type { Runtime } from '../../../../server/runtime/runtime';
 import { recordHostResult } from '../../../../server/services/assets/record-host-result';
 import { expireFindingExceptions } from '../../../../server/services/findings/exceptions/end-finding-exception';
 import { deliverDueWebhooks } from '../../../../server/services/webhooks/deliver-webhooks';
+import { enqueueWebhookEvents } from '../../../../server/services/webhooks/enqueue-webhook-events';
 import { createServerCaller } from '../../../../server/trpc/root';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
 import { dropDatabase, dumpContains, rawDump, testDatabaseUri } from '../../../helpers/test-db';
@@ -18,7 +19,8 @@ import { eventually, startWebhookReceiver, type WebhookReceiver } from './webhoo
 /**
  * Webhooks on real FerretDB: the secret shown once, never in any answer and only encrypted in the database;
  * deliveries to a receiver on 127.0.0.1 that checks their HMAC; a 500 answer retried with back-off and then
- * delivered; a receiver that never answers given up after the last attempt; scoping by business unit.
+ * delivered; a receiver that never answers given up after the last attempt; scoping by business unit. The
+ * receivers are on loopback, which the target policy refuses unless allowed: this console allows 127.0.0.1/32.
  */
 const { uri } = testDatabaseUri();
 let runtime: Runtime;
@@ -36,7 +38,7 @@ const remediationA = () => callerAs('remediation', 'e0000000000000000000000a', [
 const deliveriesOf = (id: string) => WebhookDeliveryModel.find({ webhookId: id }).sort({ createdAt: 1 }).lean();
 
 beforeAll(async () => {
-  runtime = await openTestRuntime({ uri });
+  runtime = await openTestRuntime({ uri, env: { VIGIL_WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32' } });
   await seedKb();
   await BusinessUnitModel.create([
     { _id: 'root', name: 'Organisation', parentId: null, ancestors: [] },
@@ -164,6 +166,24 @@ describe('webhooks', () => {
       expect(reopenedReceiver.calls.filter((c) => c.event === 'finding.reopened')).toHaveLength(1);
     } finally {
       await reopenedReceiver.close();
+    }
+  });
+
+  it('delivers to a host name through the checked, pinned address; allows no more of loopback than the entry names', async () => {
+    const named = await startWebhookReceiver();
+    try {
+      const url = named.url.replace('127.0.0.1', 'localhost');
+      const created = await adminRoot().webhooks.create({ name: 'by name', url, events: ['ticket.updated'], businessUnitId: 'unit-a' });
+      named.secret = created.secret;
+      await enqueueWebhookEvents([{ event: 'ticket.updated', businessUnitId: 'unit-a', key: 'by-name', data: { ticket: { id: 'ticket-by-name' } }, at: new Date() }]);
+      const call = await eventually(() => named.calls.find((c) => c.event === 'ticket.updated'));
+      expect(call.signatureValid).toBe(true);
+      await eventually(async () => (await deliveriesOf(created.webhook.id))[0]?.status === 'delivered');
+      const port = new URL(named.url).port;
+      await expect(adminRoot().webhooks.create({ name: 'other loopback', url: `http://[::1]:${port}/hooks`, events: ['ticket.updated'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^refused as a webhook target: \[::1\] is a loopback address/) });
+      await expect(adminRoot().webhooks.create({ name: 'other loopback', url: `http://127.0.0.2:${port}/hooks`, events: ['ticket.updated'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    } finally {
+      await named.close();
     }
   });
 });
