@@ -11,7 +11,8 @@ import { PATH_HEADER, loginHref } from './app/_lib/next-path';
 export function middleware(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const path = `${pathname}${search}`;
-  if (pathname !== '/login' && !request.cookies.has(SESSION_COOKIE)) {
+  // /setup (the first administrator, made with the setup token) is for visitors without an account.
+  if (pathname !== '/login' && pathname !== '/setup' && !request.cookies.has(SESSION_COOKIE)) {
     return NextResponse.redirect(new URL(loginHref(path), request.url));
   }
   const headers = new Headers(request.headers);

@@ -117,7 +117,7 @@ describe('console sign-in, second factor and administration pages', () => {
     const row = page.locator(`[data-testid="user-row"][data-email="${admin.email}"]`);
     await row.waitFor();
     expect(await row.getByTestId('user-status').textContent()).toBe('Active');
-    expect(await page.getByTestId('settings-tabs').locator('a').allTextContents()).toEqual(['Users', 'Business units', 'Roles', 'API tokens', 'Single sign-on', 'Security', 'Webhooks']);
+    expect(await page.getByTestId('settings-tabs').locator('a').allTextContents()).toEqual(['Users', 'Business units', 'Roles', 'API tokens', 'Single sign-on', 'Security', 'Webhooks', 'Deployment']);
 
     // A second user, created through the page.
     await page.getByTestId('user-create-open').click();

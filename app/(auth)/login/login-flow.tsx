@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
 import { RecoveryCodes } from '../../_components/mfa/recovery-codes';
 import { TotpSetup } from '../../_components/mfa/totp-setup';
@@ -232,7 +233,14 @@ function EnrolStep(props: { email: string; onDone: () => void; onRestart: () => 
  * Sign-in: e-mail and password, then the second factor when the account has one (or must set one
  * up), then on to the page the user came from. The session cookie is set by the server at each step.
  */
-export function LoginFlow(props: { start: LoginStart; next: string; ssoError: { code: string; message: string } | null; ssoProviders: readonly SsoProviderButton[] }) {
+export function LoginFlow(props: {
+  start: LoginStart;
+  next: string;
+  ssoError: { code: string; message: string } | null;
+  ssoProviders: readonly SsoProviderButton[];
+  /** First boot: no account exists yet ('required'), or /setup just made the first administrator ('done'). */
+  setup: 'required' | 'done' | null;
+}) {
   const [step, setStep] = useState<Step>(props.start.step === 'password' ? { kind: 'password' } : { kind: props.start.step, email: props.start.email });
   // A full navigation, so the console's layout renders for the signed-in user from the server.
   const finish = () => window.location.assign(props.next);
@@ -253,6 +261,20 @@ export function LoginFlow(props: { start: LoginStart; next: string; ssoError: { 
             <h1 id="login-title">Sign in to Vigil</h1>
             <p>{props.ssoProviders.length > 0 ? 'Use your Vigil account, or your organisation’s single sign-on.' : 'Use your Vigil account.'}</p>
           </div>
+          {props.setup === 'required' ? (
+            <div className="alert ui-alert-warn" role="status" data-testid="setup-notice">
+              No account exists yet.{' '}
+              <Link href="/setup" data-testid="setup-link">
+                Set up the first administrator
+              </Link>{' '}
+              with the one-time setup token shown on the appliance&rsquo;s console.
+            </div>
+          ) : null}
+          {props.setup === 'done' ? (
+            <div className="alert ui-alert-ok" role="status" data-testid="setup-done-notice">
+              The first administrator is ready: sign in with that account.
+            </div>
+          ) : null}
           {props.ssoError ? <ErrorAlert error={props.ssoError} title="Single sign-on failed." testId="sso-error" /> : null}
           <PasswordStep onSignedIn={onSignedIn} initialEmail={props.start.email} />
           <SsoButtons providers={props.ssoProviders} next={props.next} />

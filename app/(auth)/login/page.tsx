@@ -27,14 +27,21 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const rawError = first(params.error);
   // Only codes are echoed back; anything else in the parameter is not shown.
   const errorCode = rawError ? (/^[a-z_]{1,40}$/.test(rawError) ? rawError : 'sso_error') : null;
+  const caller = await serverCaller();
   // Without providers (or when they cannot be read) the page offers the password form alone.
-  const sso = await (await serverCaller()).sso.listPublic().catch((error: unknown) => {
+  const sso = await caller.sso.listPublic().catch((error: unknown) => {
     console.error(`console: sso.listPublic failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     return { items: [] };
   });
+  // No account yet (first boot): the way in is /setup with the one-time token, which the page points to.
+  const { setupRequired } = await caller.setup.status().catch((error: unknown) => {
+    console.error(`console: setup.status failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return { setupRequired: false };
+  });
+  const setup = setupRequired ? 'required' : first(params.setup) === 'done' ? 'done' : null;
   return (
     <AuthFrame>
-      <LoginFlow start={start} next={next} ssoError={errorCode ? { code: errorCode, message: ssoErrorMessage(errorCode) } : null} ssoProviders={sso.items} />
+      <LoginFlow start={start} next={next} ssoError={errorCode ? { code: errorCode, message: ssoErrorMessage(errorCode) } : null} ssoProviders={sso.items} setup={setup} />
     </AuthFrame>
   );
 }

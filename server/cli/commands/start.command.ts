@@ -18,10 +18,15 @@ export function registerStartCommand(program: Command): void {
       // TLS first: a bad certificate should fail before anything is started or created.
       const tls = await consoleTlsMaterial(config);
       const runtime = await openRuntime({ config, log, onMasterKeyCreated: announceMasterKey });
+      // Before the console answers /api/health, so the appliance banner finds the token file once it does.
+      const { ensureSetupToken } = await import('../../services/setup/ensure-setup-token');
+      const setup = await ensureSetupToken({ dataDir: config.dataDir });
       const { createScannerProtocolHandler } = await import('../../scanner-protocol/scanner-protocol-handler');
       const scannerProtocol = createScannerProtocolHandler({ encryption: runtime.encryption, log });
       const server = await startConsoleServer({ port: config.port, tls, log, rawHandlers: [scannerProtocol] });
       log.info({ url: server.url, dataDir: config.dataDir, embeddedDb: runtime.db.embedded, caFingerprint: tls.caFingerprint }, 'console listening');
+      // Where the token is, never the token itself.
+      if (setup.required) log.info({ setupUrl: `${server.url}/setup`, tokenFile: setup.file, expiresAt: setup.expiresAt }, 'no account exists yet: create the first administrator at /setup with the one-time setup token from tokenFile');
       const { startConsoleJobs } = await import('../../scheduler/console-jobs');
       const scheduler = startConsoleJobs({ runtime });
 
