@@ -27,7 +27,7 @@ fi
 
 if [[ $force -eq 0 && -x "$bin" ]]; then
   stale=0
-  for src in "$here/main.go" "$here/go.mod" "$here/go.sum"; do
+  for src in "$here"/*.go "$here/go.mod" "$here/go.sum"; do
     if [[ "$src" -nt "$bin" ]]; then
       stale=1
       break

@@ -129,6 +129,8 @@ type launchOptions struct {
 	tlsCA         string
 	logLevel      slog.Level
 	version       bool
+	// pushdownIndexes: keep GIN indexes FerretDB's equality pushdown can use (pushdown_indexes.go).
+	pushdownIndexes bool
 }
 
 // readyLine is the single JSON line written to stdout once the server accepts connections.
@@ -198,6 +200,7 @@ func parseFlags(args []string, stderr io.Writer) (*launchOptions, error) {
 	fs.StringVar(&o.tlsCA, "tls-ca", "", "TLS CA certificate PEM `FILE`; when set, clients MUST present a certificate signed by it")
 	fs.StringVar(&logLevel, "log-level", "warn", "log level: `debug|info|warn|error` (logs go to stderr)")
 	fs.BoolVar(&o.version, "version", false, "print launcher and FerretDB versions and exit")
+	fs.BoolVar(&o.pushdownIndexes, "pushdown-indexes", true, "with --backend postgresql: add a GIN index for _id and every indexed field, so equality filters use an index (`true|false`)")
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -670,6 +673,10 @@ func run(ctx context.Context, stop func(), args []string, stdout, stderr io.Writ
 	}
 
 	logger.Info("FerretDB is ready", slog.String("uri", u.String()), slog.String("backend", o.backend))
+
+	if o.backend == "postgresql" && o.pushdownIndexes {
+		go keepPushdownIndexes(runCtx, o.postgresqlURL, logger)
+	}
 
 	select {
 	case <-ctx.Done():

@@ -76,6 +76,8 @@ export interface FindingRecord {
   fixedReason: FixedReason | null;
   reopenedAt: Date | null;
   lastRunId: string | null;
+  /** The asset's name, copied by its roll-up (refreshOpenFindingRollup) so lists show it without a lookup; null until then. */
+  assetName: string | null;
   /** The exception requested or approved for it (one at a time). */
   exceptionId: string | null;
   /** Set while that exception is approved. */
@@ -118,6 +120,7 @@ const findingSchema = new Schema<FindingRecord>(
     fixedReason: { type: String, enum: [...FIXED_REASONS, null], default: null },
     reopenedAt: { type: Date, default: null },
     lastRunId: { type: String, default: null },
+    assetName: { type: String, default: null },
     exceptionId: { type: String, default: null },
     exceptionState: { type: String, enum: [...EXCEPTION_STATES, null], default: null },
     exceptionExpiresAt: { type: Date, default: null },

@@ -3,6 +3,7 @@ import { trustedKeys } from '../kb/kb-signing-keys';
 import type { Runtime } from '../runtime/runtime';
 import { removeExpiredSessions } from '../services/auth/remove-expired-sessions';
 import { expireFindingExceptions } from '../services/findings/exceptions/end-finding-exception';
+import { ensureFindingListCells } from '../services/findings/finding-list-cells';
 import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/kb/run-recorded-kb-sync';
 import { launchDueScans } from '../services/scans/launch-due-scans';
 import { removeExpiredSsoTransactions } from '../services/sso/remove-expired-sso-transactions';
@@ -60,6 +61,13 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         schedule: '5 * * * *',
         maxRunMs: HOUR_MS,
         run: () => carryFindingTrends(),
+      },
+      {
+        // The findings list's cells counted once, where findings were recorded before they existed (a no-op after).
+        name: 'finding-list-cells',
+        schedule: '*/10 * * * *',
+        maxRunMs: HOUR_MS,
+        run: () => ensureFindingListCells(),
       },
       ...(config.kbSyncSchedule === null
         ? []

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import mongoose from 'mongoose';
 import os from 'node:os';
 import type { Document, Filter } from 'mongodb';
 import path from 'node:path';
@@ -11,12 +13,13 @@ import { FindingModel, SEVERITY_RANK, type FindingRecord } from '../../server/mo
 import type { KbSeverity } from '../../server/models/kb-vulnerability.model';
 import { closeRuntime, openRuntime } from '../../server/runtime/runtime';
 import { getDashboardOverview } from '../../server/services/dashboard/dashboard-overview';
+import { ensureFindingListCells } from '../../server/services/findings/finding-list-cells';
 import { findingQuery, listFindings, sortOf, type FindingFilter } from '../../server/services/findings/list-findings';
 import { riskBucket, riskScore } from '../../server/services/findings/risk-score';
 import { DEFAULT_SLA_POLICY, slaDueAt } from '../../server/services/findings/sla';
 import { rebuildFindingRollups } from '../../server/services/trends/rebuild-finding-trends';
 import { startFerretDb } from '../helpers/ferretdb';
-import { createPgDatabase, dropPgDatabase } from '../helpers/postgres';
+import { createPgDatabase, dropPgDatabase, pgDatabaseExists, pgDatabaseUrl } from '../helpers/postgres';
 
 /**
  * `npm run bench -- findings` (README "Vulnerability workflow: trends, dashboard and benchmark"): 1,000,000 findings
@@ -51,7 +54,9 @@ function findingsOf(assetIndex: number, asset: Asset, now: number): FindingRecor
     const cvss = severity === 'none' || severity === 'unknown' ? null : Math.round(((vuln % 90) / 10 + 1) * 10) / 10;
     const epss = (vuln % 100) / 100;
     const firstSeenAt = new Date(now - ((n % 180) + 1) * DAY_MS);
-    const status = n % 5 === 0 ? 'fixed' : n % 5 === 1 ? 'new' : n % 23 === 0 ? 'reopened' : 'active';
+    // Status by n / 3, not n: severity follows n % 10, and the two must not move together.
+    const phase = Math.floor(n / 3);
+    const status = phase % 5 === 0 ? 'fixed' : phase % 5 === 1 ? 'new' : phase % 23 === 0 ? 'reopened' : 'active';
     const score = riskScore({ cvss, severity, epss, kev, criticality: asset.criticality });
     const vulnId = `CVE-2025-${String(10000 + vuln)}`;
     return {
@@ -88,6 +93,7 @@ function findingsOf(assetIndex: number, asset: Asset, now: number): FindingRecor
       fixedReason: status === 'fixed' ? 'not-seen-by-scan' : null,
       reopenedAt: status === 'reopened' ? new Date(now - (n % 20) * DAY_MS) : null,
       lastRunId: 'bench-run',
+      assetName: asset.name,
       // One in 40 open findings is covered by an approved exception.
       exceptionId: status !== 'fixed' && n % 40 === 3 ? 'bench-exception' : null,
       exceptionState: status !== 'fixed' && n % 40 === 3 ? 'risk-accepted' : null,
@@ -122,7 +128,7 @@ async function seed(now: number): Promise<void> {
   for (let i = 0; i < ASSETS; i++) {
     const id = `asset-${String(i).padStart(6, '0')}`;
     const asset = {
-      _id: id, businessUnitId: unitOf(i), name: `host-${i}.bench`, hostnames: [`host-${i}.bench`], addresses: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], sshHostKeys: [], macs: [],
+      _id: id, businessUnitId: unitOf(i), name: `host-${i}.bench`, hostnames: [`host-${i}.bench`], addresses: [`127.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], sshHostKeys: [], macs: [],
       os: null, kernel: null, services: [], packageCount: 700, inventoryAt: null, openFindings: { critical: 0, high: 0, medium: 0, low: 0, none: 0, unknown: 0, total: 0 },
       criticality: 1 + (i % 5), risk: { max: 0, total: 0 }, lastScanRunId: 'bench-run', firstSeenAt: new Date(now - 200 * DAY_MS), lastSeenAt: new Date(now), hostKeyAlert: null, evidence: { services: null, inventory: null },
     } as Asset;
@@ -135,8 +141,46 @@ async function seed(now: number): Promise<void> {
   const inserted = performance.now();
   line('seed: findings + assets (insertMany, batches of 5,000)', `${ASSETS * FINDINGS_PER_ASSET} findings, ${ASSETS} assets in ${((inserted - start) / 1000).toFixed(1)} s`);
   for (let u = 0; u < UNITS; u++) await rebuildFindingRollups({ businessUnitId: unitOf(u), day: new Date(now), now: new Date(now) });
-  line('seed: trend day + vulnerability and KEV counters (rebuild)', `${UNITS} units in ${((performance.now() - inserted) / 1000).toFixed(1)} s`);
+  const rolledUp = performance.now();
+  line('seed: trend day + vulnerability and KEV counters (rebuild)', `${UNITS} units in ${((rolledUp - inserted) / 1000).toFixed(1)} s`);
+  await ensureFindingListCells();
+  line('seed: findings list cells (rebuild)', `${UNITS} units in ${((performance.now() - rolledUp) / 1000).toFixed(1)} s`);
 }
+
+/** Waits until the launcher has made its GIN index for each field the findings' and assets' indexes name. */
+async function pushdownIndexesReady(pgUrl: string): Promise<void> {
+  const start = performance.now();
+  const count = () => Number(execFileSync('psql', [pgUrl, '-At', '-c', "SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_vgin\\_%'"]).toString().trim());
+  let last = -1;
+  // Stable for 10 s: the launcher builds one at a time, 2 s apart at most.
+  for (let stableSince = performance.now(); performance.now() - stableSince < 10_000; await new Promise((resolve) => setTimeout(resolve, 1000))) {
+    const now = count();
+    if (now !== last) [last, stableSince] = [now, performance.now()];
+  }
+  line('pushdown indexes (GIN, made by the launcher)', `${last} in ${((performance.now() - start) / 1000 - 10).toFixed(1)} s`);
+}
+
+/** The database operations one service call issues (mongoose's debug hook), replayed through the raw driver at once. */
+type RecordedQuery = { collection: string; method: 'find' | 'findOne' | 'countDocuments'; filter: Filter<Document>; projection?: Document };
+async function recordQueries(call: () => Promise<unknown>): Promise<RecordedQuery[]> {
+  const recorded: RecordedQuery[] = [];
+  mongoose.set('debug', (collection: string, method: string, filter: Filter<Document>, options?: { projection?: Document }) => {
+    if (method === 'find' || method === 'findOne' || method === 'countDocuments') recorded.push({ collection, method, filter, projection: options?.projection });
+  });
+  try {
+    await call();
+  } finally {
+    mongoose.set('debug', false);
+  }
+  return recorded;
+}
+const replay = (queries: RecordedQuery[]) =>
+  Promise.all(
+    queries.map(({ collection, method, filter, projection }) => {
+      const raw = mongoose.connection.db!.collection(collection);
+      return method === 'countDocuments' ? raw.countDocuments(filter) : method === 'findOne' ? raw.findOne(filter, { projection }) : raw.find(filter, { projection }).toArray();
+    }),
+  );
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
@@ -167,11 +211,18 @@ const SORT = { by: 'risk', direction: 'desc' } as const;
 const unitScope = (client: number): Scope => ({ kind: 'units', businessUnitIds: [unitOf(client)] });
 
 export async function run(): Promise<void> {
-  const pgName = `vigil_bench_findings_${process.pid}`;
-  const ferret = await startFerretDb(['--backend', 'postgresql', '--postgresql-url', createPgDatabase(pgName)]);
+  // FINDINGS_BENCH_DB=NAME: seed into that PostgreSQL database and keep it; a later run with the same name measures
+  // again without seeding (the seed of 1,000,000 findings takes most of an hour on two cores).
+  const kept = process.env.FINDINGS_BENCH_DB;
+  const pgName = kept ?? `vigil_bench_findings_${process.pid}`;
+  const seeded = kept !== undefined && pgDatabaseExists(pgName);
+  const pgUrl = seeded ? pgDatabaseUrl(pgName) : createPgDatabase(pgName);
+  const drop = () => (kept ? undefined : dropPgDatabase(pgName));
+  // FINDINGS_BENCH_PUSHDOWN_INDEXES=false: FerretDB as it comes, for comparison.
+  const ferret = await startFerretDb(['--backend', 'postgresql', '--postgresql-url', pgUrl, `--pushdown-indexes=${process.env.FINDINGS_BENCH_PUSHDOWN_INDEXES ?? 'true'}`]);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   // Interrupted (Ctrl-C, timeout): its FerretDB and PostgreSQL database go too.
-  const interrupted = () => void ferret.stop().then(() => dropPgDatabase(pgName)).finally(() => process.exit(130));
+  const interrupted = () => void ferret.stop().then(drop).finally(() => process.exit(130));
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
@@ -179,7 +230,9 @@ export async function run(): Promise<void> {
     await openRuntime({ config, log: createLogger({ level: 'silent' }) });
     await Promise.all([FindingModel.init(), AssetModel.init()]);
     const now = Date.now();
-    await seed(now);
+    if (seeded) line('seed', `kept in ${pgName}: ${await FindingModel.estimatedDocumentCount()} findings`);
+    else await seed(now);
+    if (process.env.FINDINGS_BENCH_PUSHDOWN_INDEXES !== 'false') await pushdownIndexesReady(pgUrl);
 
     const alone = async (work: () => Promise<unknown>) => {
       const begin = performance.now();
@@ -190,20 +243,26 @@ export async function run(): Promise<void> {
     line(`dashboard load, all ${UNITS} units, alone`, `${(await alone(() => getDashboardOverview({ scope: { kind: 'units', businessUnitIds: Array.from({ length: UNITS }, (_, u) => unitOf(u)) } }))).toFixed(0)} ms`);
     line(`dashboard, ${CLIENTS} clients`, show(await drive((client) => getDashboardOverview({ scope: unitScope(client) }))));
     const listService = (client: number, i: number) => listFindings({ scope: unitScope(client), filter: FILTERS[(client + i) % FILTERS.length]!, page: 1, pageSize: 50, sort: SORT });
-    const listRaw = async (client: number, i: number) => {
-      const query = findingQuery({ scope: unitScope(client), filter: FILTERS[(client + i) % FILTERS.length]!, now: new Date(), dueSoonDays: DEFAULT_SLA_POLICY.dueSoonDays }) as Filter<Document>;
-      await Promise.all([FindingModel.collection.find(query).sort(sortOf(SORT)).limit(50).toArray(), FindingModel.collection.countDocuments(query)]);
-    };
+    // What one request of a filter costs the database, recorded from the service for each (unit, filter).
+    const recorded = new Map<string, RecordedQuery[]>();
+    for (let client = 0; client < Math.min(CLIENTS, UNITS); client++)
+      for (let i = 0; i < FILTERS.length; i++) recorded.set(`${client % UNITS}|${(client + i) % FILTERS.length}`, await recordQueries(() => listService(client, i)));
+    const listRaw = (client: number, i: number) => replay(recorded.get(`${client % UNITS}|${(client + i) % FILTERS.length}`) ?? []);
     line('findings list, one client, alone (service / raw driver)', `${(await alone(() => listService(0, 0))).toFixed(0)} ms / ${(await alone(() => listRaw(0, 0))).toFixed(0)} ms`);
+    const naive = findingQuery({ scope: unitScope(0), filter: FILTERS[0]!, now: new Date(), dueSoonDays: DEFAULT_SLA_POLICY.dueSoonDays }) as Filter<Document>;
+    line(
+      'one query over the findings (find+sort+limit, count), alone',
+      `${(await alone(() => Promise.all([FindingModel.collection.find(naive).sort(sortOf(SORT)).limit(50).toArray(), FindingModel.collection.countDocuments(naive)]))).toFixed(0)} ms`,
+    );
     const service = await drive(listService);
     const raw = await drive(listRaw);
     line(`findings list, ${CLIENTS} clients, page 1 of 50 by risk (service)`, show(service));
-    line(`findings list, same query through the raw driver`, show(raw));
+    line(`findings list, the same queries through the raw driver`, show(raw));
     line('findings list p95 ratio service / raw driver', `${(service.p95 / raw.p95).toFixed(2)}x`);
   } finally {
     await closeRuntime();
     await ferret.stop();
-    dropPgDatabase(pgName);
+    drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

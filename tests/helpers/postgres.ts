@@ -7,11 +7,19 @@ function psql(sql: string): void {
   execFileSync('psql', [TEST_PG_URL, '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-export function createPgDatabase(name: string): string {
-  psql(`CREATE DATABASE "${name}"`);
+export function pgDatabaseUrl(name: string): string {
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+export function createPgDatabase(name: string): string {
+  psql(`CREATE DATABASE "${name}"`);
+  return pgDatabaseUrl(name);
+}
+
+export function pgDatabaseExists(name: string): boolean {
+  return execFileSync('psql', [TEST_PG_URL, '-At', '-c', `SELECT 1 FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`]).toString().trim() === '1';
 }
 
 export function dropPgDatabase(name: string): void {

@@ -5,6 +5,7 @@ import { AssetModel } from '../../models/asset.model';
 import { ACTIONABLE_FINDING_FILTER, FindingModel, OPEN_FINDING_STATUSES, type ExceptionState, type FindingRecord, type FindingStatus } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { toFindingView, type FindingView } from './finding-view';
+import { listFindingsByRisk, servedByListCells } from './list-findings-by-risk';
 import { slaDueRange, type SlaState } from './sla';
 import { readSlaPolicy } from './sla-policy';
 
@@ -77,8 +78,9 @@ export async function scopeOfFindingFilter(scope: Scope, filter: FindingFilter):
 const statusCondition = (status: FindingStatusFilter): FilterQuery<FindingRecord> => (status === 'open' ? { status: { $in: [...OPEN_FINDING_STATUSES] } } : { status: status as FindingStatus });
 
 /**
- * The filter as a query: each condition its own clause of an $and, so none overwrites another. `scope` is the
- * caller's, already narrowed by scopeOfFindingFilter.
+ * The filter as a query: each condition its own clause of an $and, so none overwrites another; the plain
+ * equalities are repeated at the top level, where FerretDB hands them to PostgreSQL (it leaves an $and to itself).
+ * `scope` is the caller's, already narrowed by scopeOfFindingFilter.
  */
 export function findingQuery(options: { scope: Scope; filter: FindingFilter; now: Date; dueSoonDays: number }): FilterQuery<FindingRecord> {
   const { filter } = options;
@@ -97,7 +99,14 @@ export function findingQuery(options: { scope: Scope; filter: FindingFilter; now
     ...(filter.olderThanDays ? [{ firstSeenAt: { $lt: new Date(options.now.getTime() - filter.olderThanDays * DAY_MS) } }] : []),
     ...(filter.findingIds ? [{ _id: { $in: [...filter.findingIds] } }] : []),
   ];
-  return { $and: clauses };
+  const equalities = {
+    ...(options.scope.kind === 'units' && options.scope.businessUnitIds.length === 1 ? { businessUnitId: options.scope.businessUnitIds[0] } : {}),
+    ...(filter.assetId ? { assetId: filter.assetId } : {}),
+    ...(filter.status && filter.status !== 'open' ? { status: filter.status } : {}),
+    ...(filter.severity ? { severity: filter.severity } : {}),
+    ...(filter.kev !== undefined ? { kev: filter.kev } : {}),
+  };
+  return { ...equalities, $and: clauses };
 }
 
 /**
@@ -109,7 +118,12 @@ export async function listFindings(options: { scope: Scope; filter: FindingFilte
   const page = Math.max(1, Math.floor(options.page));
   const policy = await readSlaPolicy();
   const now = new Date();
-  const query = findingQuery({ scope: await scopeOfFindingFilter(options.scope, options.filter), filter: options.filter, now, dueSoonDays: policy.dueSoonDays });
+  const scope = await scopeOfFindingFilter(options.scope, options.filter);
+  if (options.sort.by === 'risk' && servedByListCells(options.filter)) {
+    const byRisk = await listFindingsByRisk({ scope, filter: options.filter, page, pageSize, direction: options.sort.direction });
+    if (byRisk) return { items: await withAssetNames(byRisk.docs, { now, policy }), total: byRisk.total, page, pageSize };
+  }
+  const query = findingQuery({ scope, filter: options.filter, now, dueSoonDays: policy.dueSoonDays });
   const [docs, total] = await Promise.all([
     FindingModel.find(query)
       .sort(sortOf(options.sort))
@@ -121,9 +135,13 @@ export async function listFindings(options: { scope: Scope; filter: FindingFilte
   return { items: await withAssetNames(docs, { now, policy }), total, page, pageSize };
 }
 
-/** Views of a page of findings with their assets' names, in one query instead of a join. */
+/**
+ * Views of a page of findings with their assets' names: the name the asset's roll-up copied onto the finding, else
+ * one lookup by id per asset, which FerretDB answers from an index where an `$in` would read every asset.
+ */
 export async function withAssetNames(docs: FindingRecord[], clock: Parameters<typeof toFindingView>[1]): Promise<(FindingView & { assetName: string })[]> {
-  const assetIds = [...new Set(docs.map((doc) => doc.assetId))];
-  const names = new Map((await AssetModel.find({ _id: { $in: assetIds } }, { name: 1 }).lean()).map((asset) => [asset._id, asset.name]));
-  return docs.map((doc) => ({ ...toFindingView(doc, clock), assetName: names.get(doc.assetId) ?? '' }));
+  const unnamed = [...new Set(docs.filter((doc) => doc.assetName === null || doc.assetName === undefined).map((doc) => doc.assetId))];
+  const assets = await Promise.all(unnamed.map((_id) => AssetModel.findOne({ _id }, { name: 1 }).lean()));
+  const names = new Map(assets.flatMap((asset) => (asset ? [[asset._id, asset.name] as const] : [])));
+  return docs.map((doc) => ({ ...toFindingView(doc, clock), assetName: doc.assetName ?? names.get(doc.assetId) ?? '' }));
 }

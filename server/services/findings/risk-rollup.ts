@@ -1,20 +1,22 @@
 import { scopeFilter, type Scope } from '../../auth/scope';
 import { AssetModel, EMPTY_FINDING_COUNTS, NO_RISK, type AssetFindingCounts, type AssetRisk } from '../../models/asset.model';
-import { ACTIONABLE_FINDING_FILTER, FindingModel } from '../../models/finding.model';
+import { FindingModel, isOpenFinding } from '../../models/finding.model';
+import { LIST_CELL_PROJECTION, refreshFindingListContribution } from './finding-list-cells';
 
 const roundRisk = (value: number) => Math.round(value * 10) / 10;
 
 /**
  * Recounts an asset's open findings (without an approved exception) per severity, and its risk: the worst finding's
  * score and the sum. Stored on the asset, so lists sort and show them without a join, and units roll up from them.
+ * Every change of an asset's findings ends here, so it also brings the findings list's cells up to date.
  */
 export async function refreshOpenFindingRollup(options: { assetId: string }): Promise<{ counts: AssetFindingCounts; risk: AssetRisk }> {
   // Summed here: FerretDB 1.24's $group answers 0 for `$sum` of a field path (only `$sum: 1` counts hold).
-  const open = await FindingModel.find({ assetId: options.assetId, ...ACTIONABLE_FINDING_FILTER }, { severity: 1, riskScore: 1 }).lean();
+  const findings = await FindingModel.find({ assetId: options.assetId }, { ...LIST_CELL_PROJECTION, assetName: 1 }).lean();
   const counts: AssetFindingCounts = { ...EMPTY_FINDING_COUNTS };
   let total = 0;
   let max = 0;
-  for (const finding of open) {
+  for (const finding of findings.filter((f) => isOpenFinding(f.status) && !f.exceptionState)) {
     counts[finding.severity] += 1;
     counts.total += 1;
     total += finding.riskScore;
@@ -22,6 +24,11 @@ export async function refreshOpenFindingRollup(options: { assetId: string }): Pr
   }
   const risk: AssetRisk = { max, total: roundRisk(total) };
   await AssetModel.updateOne({ _id: options.assetId }, { $set: { openFindings: counts, risk } });
+  const asset = await AssetModel.findById(options.assetId, { businessUnitId: 1, name: 1 }).lean();
+  if (asset) {
+    if (findings.some((finding) => finding.assetName !== asset.name)) await FindingModel.updateMany({ assetId: options.assetId }, { $set: { assetName: asset.name } });
+    await refreshFindingListContribution({ assetId: options.assetId, businessUnitId: asset.businessUnitId, findings });
+  }
   return { counts, risk };
 }
 

@@ -2,6 +2,7 @@ import type { Scope } from '../../auth/scope';
 import { FindingModel, OPEN_FINDING_STATUSES } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { findingQuery, scopeOfFindingFilter, type FindingFilter } from './list-findings';
+import { readMatchingListCells, servedByListCells } from './list-findings-by-risk';
 import { readSlaPolicy } from './sla-policy';
 
 const SEVERITY_ORDER: KbSeverity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
@@ -12,17 +13,36 @@ export interface FindingsSummary {
   openTotal: number;
 }
 
+/** Open findings per severity from the list cells, when they answer the filter and are built. */
+async function countFromListCells(scope: Scope, filter: FindingFilter): Promise<Map<string, number> | null> {
+  if (!servedByListCells(filter)) return null;
+  const cells = await readMatchingListCells(scope, filter);
+  if (!cells) return null;
+  const counts = new Map<string, number>();
+  for (const cell of cells.filter((c) => (OPEN_FINDING_STATUSES as readonly string[]).includes(c.status))) {
+    counts.set(cell.severity, (counts.get(cell.severity) ?? 0) + Object.values(cell.ranks).reduce((sum, n) => sum + n, 0));
+  }
+  return counts;
+}
+
 /**
  * How the open findings of a list's filter spread over severities — the list's own filter, narrowed to open
- * findings (a `fixed` status filter therefore counts nothing). Counted with `$sum: 1` only (server/db/README.md).
+ * findings (a `fixed` status filter therefore counts nothing). From the list cells where they answer the filter;
+ * otherwise counted with `$sum: 1` only (server/db/README.md).
  */
 export async function summarizeFindings(options: { scope: Scope; filter: FindingFilter }): Promise<FindingsSummary> {
+  const scope = await scopeOfFindingFilter(options.scope, options.filter);
+  const counts = (await countFromListCells(scope, options.filter)) ?? (await countByAggregation(scope, options.filter));
+  const open = SEVERITY_ORDER.map((severity) => ({ severity, count: counts.get(severity) ?? 0 }));
+  return { open, openTotal: open.reduce((sum, row) => sum + row.count, 0) };
+}
+
+async function countByAggregation(scope: Scope, filter: FindingFilter): Promise<Map<string, number>> {
   const policy = await readSlaPolicy();
-  const query = findingQuery({ scope: await scopeOfFindingFilter(options.scope, options.filter), filter: options.filter, now: new Date(), dueSoonDays: policy.dueSoonDays });
+  const query = findingQuery({ scope, filter, now: new Date(), dueSoonDays: policy.dueSoonDays });
   const groups = await FindingModel.aggregate<{ _id: KbSeverity; count: number }>([
     { $match: { $and: [query, { status: { $in: [...OPEN_FINDING_STATUSES] } }] } },
     { $group: { _id: '$severity', count: { $sum: 1 } } },
   ]);
-  const open = SEVERITY_ORDER.map((severity) => ({ severity, count: groups.find((group) => group._id === severity)?.count ?? 0 }));
-  return { open, openTotal: open.reduce((sum, row) => sum + row.count, 0) };
+  return new Map(groups.map((group) => [group._id, group.count]));
 }

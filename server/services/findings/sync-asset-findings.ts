@@ -142,6 +142,7 @@ export async function syncAssetFindings(options: {
         exceptionId: null,
         exceptionState: null,
         exceptionExpiresAt: null,
+        assetName: null,
       });
       continue;
     }
@@ -172,7 +173,7 @@ export async function syncAssetFindings(options: {
     await FindingModel.updateMany({ ...observed, status: 'new' }, { $set: { status: statusAfter('new', 'seen')! } });
     await FindingModel.updateMany({ ...observed, status: { $in: [...OPEN_FINDING_STATUSES] } }, { $set: { lastSeenAt: at, lastRunId: runId }, $inc: { timesSeen: 1 } });
   }
-  const changes = { businessUnitId: options.businessUnitId, at, opened: created.map((f) => f._id), reopened: updates.filter((u) => u.set.reopenedAt).map((u) => u.id), fixed: fixedIds };
+  const changes = { businessUnitId: options.businessUnitId, assetId, at, opened: created.map((f) => f._id), reopened: updates.filter((u) => u.set.reopenedAt).map((u) => u.id), fixed: fixedIds };
   await recordFindingTransitions(changes);
   await followUpFindingChanges({ ...changes, assetId, runId });
   return { appeared: created.length + reopened, fixed: fixedIds.length };

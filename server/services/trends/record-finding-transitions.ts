@@ -50,15 +50,16 @@ async function applyDelta(options: { businessUnitId: string; at: Date; delta: Tr
   await forEachWrite(kevAssets, ([assetId, by]) => findingKevAssetCollection().updateOne({ _id: assetId }, { $inc: { open: by }, $setOnInsert: { businessUnitId } }, { upsert: true }));
 }
 
-const readFindings = (ids: string[]) => (ids.length === 0 ? Promise.resolve([]) : FindingModel.find({ _id: { $in: ids } }, TRANSITION_FIELDS).lean<TransitionFinding[]>());
+/** By id; with the asset's id when all are one asset's, an equality FerretDB hands to PostgreSQL (an `$in` it does not). */
+const readFindings = (ids: string[], assetId?: string) => (ids.length === 0 ? Promise.resolve([]) : FindingModel.find({ ...(assetId ? { assetId } : {}), _id: { $in: ids } }, TRANSITION_FIELDS).lean<TransitionFinding[]>());
 
 /**
  * The trend hook of a result (sync-asset-findings.ts): the findings it opened, reopened and fixed, read back as they
  * now are, counted into the unit's day and its vulnerabilities' open counts. A covered finding (approved exception)
  * counts as an event but moves no open count, as on the asset.
  */
-export async function recordFindingTransitions(options: { businessUnitId: string; at: Date; opened: string[]; reopened: string[]; fixed: string[] }): Promise<void> {
-  const [opened, reopened, fixed] = await Promise.all([readFindings(options.opened), readFindings(options.reopened), readFindings(options.fixed)]);
+export async function recordFindingTransitions(options: { businessUnitId: string; assetId: string; at: Date; opened: string[]; reopened: string[]; fixed: string[] }): Promise<void> {
+  const [opened, reopened, fixed] = await Promise.all([readFindings(options.opened, options.assetId), readFindings(options.reopened, options.assetId), readFindings(options.fixed, options.assetId)]);
   const delta = new TrendDelta();
   for (const finding of opened) {
     delta.add('new', 1);

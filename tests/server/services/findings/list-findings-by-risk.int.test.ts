@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Scope } from '../../../../server/auth/scope';
+import { AssetModel } from '../../../../server/models/asset.model';
+import { BusinessUnitModel } from '../../../../server/models/business-unit.model';
+import { FindingListCellModel } from '../../../../server/models/finding-list-cell.model';
+import { FindingListStateModel } from '../../../../server/models/finding-list-state.model';
+import { FindingModel, SEVERITY_RANK, type FindingRecord } from '../../../../server/models/finding.model';
+import type { KbSeverity } from '../../../../server/models/kb-vulnerability.model';
+import { ensureFindingListCells, rebuildFindingListCells } from '../../../../server/services/findings/finding-list-cells';
+import { findingQuery, listFindings, sortOf, type FindingFilter } from '../../../../server/services/findings/list-findings';
+import { refreshOpenFindingRollup } from '../../../../server/services/findings/risk-rollup';
+import { riskBucket } from '../../../../server/services/findings/risk-score';
+import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
+import { dropDatabase, testDatabaseUri } from '../../../helpers/test-db';
+
+/**
+ * The findings list in risk order from the list cells (README "Findings list at a million findings"), on real
+ * FerretDB: kept by the assets' roll-up through status, exception and risk changes, the cells agree with a recount
+ * from the findings, and every page, total and order agrees with the query over the findings themselves.
+ */
+const { uri } = testDatabaseUri();
+const UNITS = ['lc-a', 'lc-b'];
+const SEVERITIES: KbSeverity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
+const STATUSES = ['new', 'active', 'reopened', 'fixed'] as const;
+
+function findingOf(assetId: string, businessUnitId: string, n: number): FindingRecord {
+  const severity = SEVERITIES[n % SEVERITIES.length]!;
+  // Few distinct scores, so ranks hold several findings of several severities: ties are broken as sortOf does.
+  const riskScore = [91.5, 77.2, 77.2, 40, 12.3, 0][n % 6]! + (n % 7 === 0 ? 0.1 : 0);
+  const now = new Date();
+  return {
+    _id: `${assetId}|CVE-2026-${String(20000 + n)} deb pkg-${n}`, businessUnitId, assetId, vulnId: `CVE-2026-${String(20000 + n)}`, vglId: `VGL-${n}`, cves: [`CVE-2026-${String(20000 + n)}`],
+    ecosystem: 'deb', package: `pkg-${n}`, sourcePackage: null, installedVersion: '1.0-1', fixedVersion: '1.0-2', unfixed: false, severity, severityRank: SEVERITY_RANK[severity],
+    cvss: 5, epss: 0.1, kev: n % 5 === 0, kevDueAt: null, rule: 'test', ruleSource: 'osv', confidence: 'confirmed', port: null, riskScore, riskBucket: riskBucket(riskScore),
+    slaDueAt: null, status: STATUSES[n % 4]!, timesSeen: 1, firstSeenAt: now, lastSeenAt: now, fixedAt: null, fixedReason: null, reopenedAt: null, lastRunId: 'run',
+    exceptionId: null, exceptionState: n % 9 === 4 ? 'risk-accepted' : n % 11 === 6 ? 'false-positive' : null, exceptionExpiresAt: null,
+  } as FindingRecord;
+}
+
+const assets = Array.from({ length: 6 }, (_, i) => ({ id: `lc-asset-${i}`, unit: UNITS[i % 2]! }));
+
+/** The cells as counts per cell and rank, zeros left out (a cell keeps a rank it no longer holds at 0). */
+async function cellCounts(): Promise<Record<string, Record<string, number>>> {
+  const cells = await FindingListCellModel.find({}).lean();
+  return Object.fromEntries(
+    cells
+      .map((cell) => [cell._id, Object.fromEntries(Object.entries(cell.ranks).filter(([, n]) => n !== 0))] as const)
+      .filter(([, ranks]) => Object.keys(ranks).length > 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+beforeAll(async () => {
+  await openTestRuntime({ uri });
+  await BusinessUnitModel.create(UNITS.map((_id) => ({ _id, name: _id, parentId: null, ancestors: [] })));
+  const now = new Date();
+  await AssetModel.create(assets.map(({ id, unit }) => ({ _id: id, businessUnitId: unit, name: `${id}.example`, firstSeenAt: now, lastSeenAt: now })));
+  let n = 0;
+  for (const { id, unit } of assets) {
+    await FindingModel.insertMany(Array.from({ length: 30 }, () => findingOf(id, unit, n++)));
+    await refreshOpenFindingRollup({ assetId: id });
+  }
+  // The cells are used from here on: kept by the roll-up alone, never rebuilt in this file before the comparison.
+  await FindingListStateModel.create({ _id: 'cells', builtAt: now });
+});
+
+afterAll(async () => {
+  await closeRuntime();
+  await dropDatabase(uri);
+});
+
+const scopes: Record<string, Scope> = { system: { kind: 'system' }, 'unit a': { kind: 'units', businessUnitIds: ['lc-a'] }, 'both units': { kind: 'units', businessUnitIds: UNITS } };
+const filters: FindingFilter[] = [{}, { status: 'open' }, { status: 'fixed' }, { status: 'open', severity: 'high' }, { status: 'open', kev: true }, { exception: 'none', severity: 'critical' }, { exception: 'risk-accepted' }, { businessUnitId: 'lc-b', status: 'active' }];
+
+async function expectSameAsQuery() {
+  for (const [scopeName, scope] of Object.entries(scopes)) {
+    for (const filter of filters) {
+      for (const direction of ['desc', 'asc'] as const) {
+        const effective: Scope = filter.businessUnitId ? (scope.kind === 'system' || scope.businessUnitIds.includes(filter.businessUnitId) ? { kind: 'units', businessUnitIds: [filter.businessUnitId] } : { kind: 'units', businessUnitIds: [] }) : scope;
+        const query = findingQuery({ scope: effective, filter, now: new Date(), dueSoonDays: 7 });
+        const total = await FindingModel.countDocuments(query);
+        for (const page of [1, 2, 3, Math.ceil(total / 7) + 1]) {
+          const expected = await FindingModel.find(query).sort(sortOf({ by: 'risk', direction })).skip((page - 1) * 7).limit(7).lean();
+          const listed = await listFindings({ scope, filter, page, pageSize: 7, sort: { by: 'risk', direction } });
+          const where = `${scopeName} ${JSON.stringify(filter)} ${direction} page ${page}`;
+          expect(listed.total, where).toBe(total);
+          expect(listed.items.map((item) => item.id), where).toEqual(expected.map((doc) => doc._id));
+        }
+      }
+    }
+  }
+}
+
+describe('findings list from the list cells', () => {
+  it('agrees with the query over the findings, for every filter the cells answer, both orders and every page', async () => {
+    expect(Object.keys(await cellCounts()).length).toBeGreaterThan(20);
+    await expectSameAsQuery();
+  });
+
+  it('follows status, exception and risk changes through the roll-up, and agrees with a recount', async () => {
+    await FindingModel.updateMany({ assetId: 'lc-asset-0', status: 'active' }, { $set: { status: 'fixed' } });
+    await FindingModel.updateMany({ assetId: 'lc-asset-1', severity: 'high' }, { $set: { exceptionState: 'false-positive' } });
+    await FindingModel.updateMany({ assetId: 'lc-asset-2' }, { $set: { riskScore: 64.4 } });
+    await FindingModel.deleteMany({ assetId: 'lc-asset-3', severity: 'low' });
+    for (const asset of assets.slice(0, 4)) await refreshOpenFindingRollup({ assetId: asset.id });
+    await expectSameAsQuery();
+    const maintained = await cellCounts();
+    for (const unit of UNITS) await rebuildFindingListCells({ businessUnitId: unit });
+    expect(await cellCounts()).toEqual(maintained);
+  });
+
+  it('reads the findings themselves until the cells are built, and builds them once', async () => {
+    await FindingListStateModel.deleteMany({});
+    await FindingListCellModel.deleteMany({});
+    const scope: Scope = { kind: 'system' };
+    const before = await listFindings({ scope, filter: { status: 'open' }, page: 1, pageSize: 10, sort: { by: 'risk', direction: 'desc' } });
+    expect(before.total).toBeGreaterThan(10);
+    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2 });
+    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0 });
+    expect(await listFindings({ scope, filter: { status: 'open' }, page: 1, pageSize: 10, sort: { by: 'risk', direction: 'desc' } })).toEqual(before);
+  });
+});
