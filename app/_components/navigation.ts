@@ -33,6 +33,7 @@ export const SETTINGS_PAGES = [
   { id: 'sso', href: '/settings/sso', label: 'Single sign-on', anyOf: ['sso:read'] },
   { id: 'security', href: '/settings/security', label: 'Security', anyOf: ['settings:manage'] },
   { id: 'webhooks', href: '/settings/webhooks', label: 'Webhooks', anyOf: ['settings:manage'] },
+  { id: 'deployment', href: '/settings/deployment', label: 'Deployment', anyOf: ['settings:manage'] },
 ] as const satisfies readonly { id: string; href: string; label: string; anyOf: readonly Permission[] }[];
 
 export type SettingsPageId = (typeof SETTINGS_PAGES)[number]['id'];
@@ -51,7 +52,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
   { id: 'reports', label: 'Reports', href: null, description: 'Scheduled and on-demand reports', anyOf: ['findings:read'] },
   { id: 'scanners', label: 'Scanners', href: '/scanners', description: 'Enrolled scanner nodes and enrolment tokens', anyOf: ['scans:read', 'scanners:manage'] },
   { id: 'audit', label: 'Audit log', href: '/audit', description: 'Who did what, when, from where — hash-chained', anyOf: ['audit:read'] },
-  { id: 'settings', label: 'Settings', href: '/settings', description: 'Users, business units, roles, API tokens, single sign-on, webhooks', anyOf: SETTINGS_PERMISSIONS },
+  { id: 'settings', label: 'Settings', href: '/settings', description: 'Users, business units, roles, API tokens, single sign-on, webhooks, deployment', anyOf: SETTINGS_PERMISSIONS },
 ];
 
 /** Pages outside the sidebar that still have a title in the top bar. */

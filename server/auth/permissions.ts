@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'sso:manage',
   'settings:manage',
   'audit:read',
+  // Sending the GitOps reports of the appliances (installation-wide, so admins only; reading them is settings:manage).
+  'deployment:report',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -21,8 +21,10 @@ import { scansRouter } from './routers/scans/scans.router';
 import { ticketsRouter } from './routers/tickets/tickets.router';
 import { webhooksRouter } from './routers/webhooks/webhooks.router';
 import { dashboardRouter } from './routers/dashboard/dashboard.router';
+import { deploymentRouter } from './routers/deployment/deployment.router';
+import { setupRouter } from './routers/setup/setup.router';
 
-export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter, assets: assetsRouter, findings: findingsRouter, exceptions: exceptionsRouter, scanners: scannersRouter, scans: scansRouter, tickets: ticketsRouter, webhooks: webhooksRouter, dashboard: dashboardRouter });
+export const appRouter = router({ auth: authRouter, system: systemRouter, kb: kbRouter, sessions: sessionsRouter, tokens: tokensRouter, users: usersRouter, units: unitsRouter, credentials: credentialsRouter, audit: auditRouter, roles: rolesRouter, sso: ssoRouter, mfa: mfaRouter, account: accountRouter, settings: settingsRouter, assets: assetsRouter, findings: findingsRouter, exceptions: exceptionsRouter, scanners: scannersRouter, scans: scansRouter, tickets: ticketsRouter, webhooks: webhooksRouter, dashboard: dashboardRouter, deployment: deploymentRouter, setup: setupRouter });
 
 export type AppRouter = typeof appRouter;
 

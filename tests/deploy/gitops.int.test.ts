@@ -1,14 +1,21 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiTokens } from '../helpers/api-token';
 import { PROJECT_ROOT } from '../helpers/cli';
+import { freePort, startConsole, type RunningConsole } from '../helpers/console';
+import { restRequest } from '../helpers/rest-client';
+import { createAccount } from '../helpers/sign-in';
+import { dropDatabase, testDatabaseUri } from '../helpers/test-db';
 
 // GitOps reconciliation (ansible/README.md "GitOps") for real: the vigil-gitops tool the vigil_gitops role
 // installs runs ansible-pull against a bare Git repository made here, with signing keys made here (ssh-keygen,
 // gpg --batch; nothing is committed). The repository's playbook manages one file in a temp folder through the
-// local connection, so a refused commit, an applied one and a hand edit (drift) can all be seen on disk.
+// local connection, so a refused commit, an applied one and a hand edit (drift) can all be seen on disk. After each
+// run the tool reports to a real console (`vigil start` on FerretDB, its internal CA verified) with an API token,
+// and what the console then shows for the node is checked too.
 
 const TOOL = path.join(PROJECT_ROOT, 'ansible/roles/vigil_gitops/files/usr/local/sbin/vigil-gitops');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-gitops-'));
@@ -18,7 +25,23 @@ const managed = path.join(dir, 'managed');
 const stateDir = path.join(dir, 'state');
 const gnupgHome = path.join(dir, 'gnupg');
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { uri } = testDatabaseUri();
+let server: RunningConsole | undefined;
+const tokenFile = path.join(dir, 'report-token');
+const outbox = path.join(stateDir, 'outbox');
+
+beforeAll(async () => {
+  server = await startConsole({ mongodbUri: uri });
+  const admin = await createAccount(server, { mongodbUri: uri });
+  const [token] = await createApiTokens(server, admin, [{ name: 'gitops reports' }]);
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await dropDatabase(uri);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function sh(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
   return execFileSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,6 +110,10 @@ function gitops(command: string, config: Record<string, string>): Promise<Run> {
       VIGIL_GITOPS_REPO_URL: `file://${remote}`,
       VIGIL_GITOPS_HOST: 'node-1',
       VIGIL_GITOPS_STATE_DIR: stateDir,
+      VIGIL_GITOPS_INTERVAL: '15min',
+      VIGIL_GITOPS_REPORT_URL: server!.url,
+      VIGIL_GITOPS_REPORT_TOKEN_FILE: tokenFile,
+      VIGIL_GITOPS_REPORT_CA: path.join(server!.dataDir, 'tls', 'ca.crt'),
       ...config,
     };
     const child = spawn('python3', [TOOL, command], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -99,12 +126,32 @@ function gitops(command: string, config: Record<string, string>): Promise<Run> {
   });
 }
 
+interface NodeStatus {
+  intervalSeconds: number | null;
+  stale: boolean;
+  applied: { sha: string; subject: string | null; signer: string | null; fingerprint: string | null; committedAt: string | null } | null;
+  reconcile: { result: string; commit: string | null; verification: string | null; changed: number | null; message: string | null } | null;
+  drift: { state: string; commit: string | null; changedTasks: number; tasks: { play: string; task: string; diff: string }[] } | null;
+  lastRun: { kind: string };
+  recentRuns: { kind: string; reconcileResult: string | null }[];
+}
+
+/** What the console shows for node-1, read with the report token (an admin's, which may also read). */
+async function reported(): Promise<NodeStatus> {
+  const response = await restRequest(`${server!.url}/api/v1/deployment/status`, { headers: { authorization: `Bearer ${readFileSync(tokenFile, 'utf8').trim()}` } });
+  expect(response.status, response.text).toBe(200);
+  const node = (response.json as { items: (NodeStatus & { node: string })[] }).items.find((item) => item.node === 'node-1');
+  expect(node, 'node-1 has reported').toBeDefined();
+  return node!;
+}
+
 const motd = (): string => readFileSync(path.join(managed, 'motd'), 'utf8');
 const status = (): { applied?: { commit: string }; last?: { result: string; commit: string; reason?: string } } =>
   JSON.parse(readFileSync(path.join(stateDir, 'status.json'), 'utf8'));
 
 // The cluster repository: a playbook and an inventory, as ansible-pull expects them.
 const opsKey = sshKey('ops');
+const opsFingerprint = sh('ssh-keygen', ['-lf', `${opsKey}.pub`]).split(' ')[1]!;
 const intruderKey = sshKey('intruder');
 const allowedSigners = path.join(dir, 'allowed_signers');
 writeFileSync(allowedSigners, `ops@example.org ${readFileSync(`${opsKey}.pub`, 'utf8')}`);
@@ -141,6 +188,17 @@ describe('vigil-gitops (ansible-pull of signed commits)', () => {
     expect(motd()).toBe('release one\n');
     expect(status().applied?.commit).toBe(first);
     expect(run.stderr).toMatch(new RegExp(`applied ${first} \\(Good "git" signature for ops@example.org`));
+    expect(run.stderr).toContain(`report: sent 1 report(s) to ${server!.url}`);
+    const node = await reported();
+    expect(node).toMatchObject({
+      intervalSeconds: 900,
+      stale: false,
+      lastRun: { kind: 'reconcile' },
+      applied: { sha: first, subject: 'release one', signer: 'ops@example.org', fingerprint: opsFingerprint },
+      reconcile: { result: 'applied', commit: first, verification: 'ok', changed: 1, message: null },
+      drift: null,
+    });
+    expect(new Date(node.applied!.committedAt!).getTime()).not.toBeNaN();
   });
 
   it('reports no drift while the node matches the applied commit', { timeout: 180_000 }, async () => {
@@ -149,6 +207,7 @@ describe('vigil-gitops (ansible-pull of signed commits)', () => {
     const report = JSON.parse(readFileSync(path.join(stateDir, 'drift.json'), 'utf8'));
     expect(report).toMatchObject({ commit: first, drift: false, changes: [], exitStatus: 0, error: null });
     expect(readFileSync(path.join(stateDir, 'drift.txt'), 'utf8')).toMatch(/^in sync: node-1 matches commit/);
+    expect(await reported()).toMatchObject({ lastRun: { kind: 'drift' }, applied: { sha: first }, drift: { state: 'none', commit: first, changedTasks: 0, tasks: [] } });
   });
 
   it('refuses an unsigned commit, says why, and leaves the node as it is', { timeout: 180_000 }, async () => {
@@ -158,6 +217,10 @@ describe('vigil-gitops (ansible-pull of signed commits)', () => {
     expect(run.stderr).toContain(`refused commit ${unsigned}: it is not signed; the node keeps commit ${first}`);
     expect(motd()).toBe('release one\n');
     expect(status()).toMatchObject({ applied: { commit: first }, last: { result: 'refused', commit: unsigned } });
+    expect(await reported()).toMatchObject({
+      applied: { sha: first },
+      reconcile: { result: 'refused', commit: unsigned, verification: 'unsigned', message: `refused commit ${unsigned}: it is not signed` },
+    });
   });
 
   it('refuses a commit signed by a key that is not an allowed signer', { timeout: 180_000 }, async () => {
@@ -167,6 +230,7 @@ describe('vigil-gitops (ansible-pull of signed commits)', () => {
     expect(run.stderr).toContain(`refused commit ${forged}: its signature is not from an allowed signer`);
     expect(motd()).toBe('release one\n');
     expect(status().applied?.commit).toBe(first);
+    expect(await reported()).toMatchObject({ applied: { sha: first }, reconcile: { result: 'refused', commit: forged, verification: 'untrusted' } });
   });
 
   it('reports drift after a hand edit of a managed file, with the diff, and changes nothing', { timeout: 180_000 }, async () => {
@@ -182,6 +246,9 @@ describe('vigil-gitops (ansible-pull of signed commits)', () => {
     expect(readFileSync(path.join(stateDir, 'drift.txt'), 'utf8')).toMatch(/^DRIFT on node-1: 1 change\(s\) against commit/);
     expect(status()).toMatchObject({ drift: { drift: true, changes: 1, exitStatus: 1 } });
     expect(motd()).toBe('edited by hand\n');
+    const node = await reported();
+    expect(node.drift).toMatchObject({ state: 'drift', commit: first, changedTasks: 1, tasks: [{ play: 'Desired state of the node', task: 'Write the managed file' }] });
+    expect(node.drift!.tasks[0]!.diff).toContain('-edited by hand');
   });
 
   it('applies the next signed commit on top of refused ones', { timeout: 180_000 }, async () => {
@@ -190,6 +257,29 @@ describe('vigil-gitops (ansible-pull of signed commits)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(motd()).toBe('release two\n');
     expect(status()).toMatchObject({ applied: { commit: next }, last: { result: 'applied' } });
+    expect(await reported()).toMatchObject({ applied: { sha: next, subject: 'release two' }, reconcile: { result: 'applied', changed: 1 } });
+  });
+
+  it('keeps the reports it cannot send, without failing the run, and sends them with the next one', { timeout: 180_000 }, async () => {
+    // Nothing listens on this port: the console is unreachable.
+    const unreachable = await gitops('drift', { ...sshConfig, VIGIL_GITOPS_REPORT_URL: `https://localhost:${await freePort()}` });
+    expect(unreachable.code, unreachable.stderr).toBe(0);
+    expect(unreachable.stderr).toMatch(/report not sent \(https:\/\/localhost:\d+\/api\/v1\/deployment\/reports: .*\); it is sent with the next run's/);
+    // A token the console does not know.
+    const wrongToken = path.join(dir, 'wrong-token');
+    writeFileSync(wrongToken, 'vgl_NotAToken0000000000000000000000000000\n', { mode: 0o600 });
+    const refused = await gitops('drift', { ...sshConfig, VIGIL_GITOPS_REPORT_TOKEN_FILE: wrongToken });
+    expect(refused.code, refused.stderr).toBe(0);
+    expect(refused.stderr).toContain('report not sent (HTTP 401 from');
+    expect(refused.stderr).toContain('API token not recognised, expired or revoked');
+    expect(readdirSync(outbox)).toHaveLength(2);
+
+    const run = await gitops('drift', sshConfig);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('report: sent 3 report(s)');
+    expect(readdirSync(outbox)).toHaveLength(0);
+    const node = await reported();
+    expect(node.recentRuns.slice(0, 4).map((item) => item.kind)).toEqual(['drift', 'drift', 'drift', 'reconcile']);
   });
 
   it('verifies OpenPGP signatures against the given public keys only', { timeout: 180_000 }, async () => {
@@ -209,6 +299,7 @@ describe('vigil-gitops (ansible-pull of signed commits)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(motd()).toBe('release three\n');
     expect(run.stderr).toMatch(/Good signature from "Ops <ops@example.org>"/);
+    expect(await reported()).toMatchObject({ applied: { sha: signed, subject: 'release three', signer: 'Ops <ops@example.org>', fingerprint } });
   });
 
   it('refuses to run without allowed signers, naming the settings', async () => {

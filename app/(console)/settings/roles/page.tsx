@@ -19,6 +19,7 @@ const ACTION_LABEL: Record<string, string> = {
 const PERMISSION_LABEL: Record<string, string> = {
   'sessions:manage': 'see and end them',
   'settings:manage': 'change',
+  'deployment:report': 'send the GitOps reports of the nodes',
 };
 
 const AREA_LABEL: Record<string, string> = {
@@ -36,6 +37,7 @@ const AREA_LABEL: Record<string, string> = {
   sso: 'Single sign-on',
   settings: 'Security settings',
   audit: 'Audit log',
+  deployment: 'Deployment (GitOps)',
 };
 
 /** The permission matrix, read from the one place that defines it (roles.matrix). */
