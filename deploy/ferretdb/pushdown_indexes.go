@@ -173,11 +173,18 @@ func syncPushdownIndexes(ctx context.Context, conn *pgx.Conn, logger *slog.Logge
 }
 
 // connectPostgreSQL parses the URL as FerretDB does (it accepts pool_* parameters a plain connection refuses).
+//
+// lock_timeout: a concurrent index build waits for the transactions that started before it, and a FerretDB
+// transaction dropping the table (a dropped collection or database) waits for the build: a deadlock, which
+// PostgreSQL would settle after deadlock_timeout (1 s) by cancelling either side. Giving up sooner makes the loser
+// always ours; the build is tried again on a later pass (its invalid leftover dropped first).
 func connectPostgreSQL(ctx context.Context, pgURL string) (*pgx.Conn, error) {
 	cfg, err := pgxpool.ParseConfig(pgURL)
 	if err != nil {
 		return nil, err
 	}
+
+	cfg.ConnConfig.RuntimeParams["lock_timeout"] = "300ms"
 
 	return pgx.ConnectConfig(ctx, cfg.ConnConfig)
 }

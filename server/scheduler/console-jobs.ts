@@ -8,6 +8,7 @@ import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/
 import { launchDueScans } from '../services/scans/launch-due-scans';
 import { removeExpiredSsoTransactions } from '../services/sso/remove-expired-sso-transactions';
 import { carryFindingTrends } from '../services/trends/carry-finding-trends';
+import { ensureRankHistograms } from '../services/trends/rank-histograms';
 import { deliverDueWebhooks } from '../services/webhooks/deliver-webhooks';
 import { startScheduler, type Scheduler } from './scheduler';
 
@@ -63,11 +64,12 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         run: () => carryFindingTrends(),
       },
       {
-        // The findings list's cells counted once, where findings were recorded before they existed (a no-op after).
-        name: 'finding-list-cells',
+        // The findings list's cells and the dashboard's histograms counted once, where findings were recorded before
+        // they existed (a no-op after).
+        name: 'finding-counters',
         schedule: '*/10 * * * *',
         maxRunMs: HOUR_MS,
-        run: () => ensureFindingListCells(),
+        run: async () => ({ listCells: await ensureFindingListCells(), rankHistograms: await ensureRankHistograms() }),
       },
       ...(config.kbSyncSchedule === null
         ? []

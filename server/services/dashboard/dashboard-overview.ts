@@ -4,6 +4,8 @@ import { BusinessUnitModel } from '../../models/business-unit.model';
 import { FindingKevAssetModel } from '../../models/finding-kev-asset.model';
 import { FindingVulnCountModel } from '../../models/finding-vuln-count.model';
 import { KbVulnerabilityModel, type KbSeverity } from '../../models/kb-vulnerability.model';
+import type { RankKind } from '../../models/rank-histogram.model';
+import { rankHistogramsBuilt, rankHistogramTotal, topRankValues } from '../trends/rank-histograms';
 import { readFindingTrends, type FindingTrendPoint } from '../trends/read-finding-trends';
 
 export const DASHBOARD_TREND_DAYS = 90;
@@ -33,9 +35,23 @@ async function unitsOf(scope: Scope): Promise<string[]> {
  */
 const perUnit = async <T>(units: readonly string[], query: (businessUnitId: string) => Promise<T[]>): Promise<T[]> => (await Promise.all(units.map(query))).flat();
 
+/**
+ * A unit's top ten by a histogram: its highest values, then the documents holding each value — equalities FerretDB
+ * hands to PostgreSQL, where a sort of the unit's documents would read them all.
+ */
+async function holdingTopValues<T>(kind: RankKind, businessUnitId: string, holding: (value: number) => Promise<T[]>, order: (a: T, b: T) => number): Promise<T[]> {
+  const values = await topRankValues({ kind, businessUnitId, count: TOP });
+  return (await Promise.all(values.map(holding))).flat().sort(order).slice(0, TOP);
+}
+
 /** The most open findings per vulnerability: each unit's leaders, added up by vulnerability (exact for one unit). */
-async function topVulnerabilities(units: readonly string[]): Promise<DashboardOverview['topVulnerabilities']> {
-  const counts = await perUnit(units, (businessUnitId) => FindingVulnCountModel.find({ businessUnitId, open: { $gt: 0 } }, { vulnId: 1, severity: 1, kev: 1, open: 1 }).sort({ open: -1, _id: 1 }).limit(TOP).lean());
+async function topVulnerabilities(units: readonly string[], byHistogram: boolean): Promise<DashboardOverview['topVulnerabilities']> {
+  const projection = { vulnId: 1, severity: 1, kev: 1, open: 1 };
+  const counts = await perUnit(units, (businessUnitId) =>
+    byHistogram
+      ? holdingTopValues('vuln-open', businessUnitId, (open) => FindingVulnCountModel.find({ businessUnitId, open }, projection).lean(), (a, b) => b.open - a.open || a._id.localeCompare(b._id))
+      : FindingVulnCountModel.find({ businessUnitId, open: { $gt: 0 } }, projection).sort({ open: -1, _id: 1 }).limit(TOP).lean(),
+  );
   const byVuln = new Map<string, { vulnId: string; severity: KbSeverity; kev: boolean; openFindings: number }>();
   for (const count of counts) {
     const vuln = byVuln.get(count.vulnId) ?? { vulnId: count.vulnId, severity: count.severity, kev: count.kev, openFindings: 0 };
@@ -47,8 +63,13 @@ async function topVulnerabilities(units: readonly string[]): Promise<DashboardOv
   return top.map((vuln) => ({ ...vuln, title: titles.get(vuln.vulnId) ?? null }));
 }
 
-async function topAssets(units: readonly string[]): Promise<DashboardOverview['topAssets']> {
-  const assets = await perUnit(units, (businessUnitId) => AssetModel.find({ businessUnitId, 'risk.max': { $gt: 0 } }, { name: 1, businessUnitId: 1, risk: 1, 'openFindings.total': 1 }).sort({ 'risk.max': -1, _id: 1 }).limit(TOP).lean());
+async function topAssets(units: readonly string[], byHistogram: boolean): Promise<DashboardOverview['topAssets']> {
+  const projection = { name: 1, businessUnitId: 1, risk: 1, 'openFindings.total': 1 };
+  const assets = await perUnit(units, (businessUnitId) =>
+    byHistogram
+      ? holdingTopValues('asset-risk', businessUnitId, (max) => AssetModel.find({ businessUnitId, 'risk.max': max }, projection).lean(), (a, b) => b.risk.max - a.risk.max || a._id.localeCompare(b._id))
+      : AssetModel.find({ businessUnitId, 'risk.max': { $gt: 0 } }, projection).sort({ 'risk.max': -1, _id: 1 }).limit(TOP).lean(),
+  );
   return assets
     .sort((a, b) => b.risk.max - a.risk.max || a._id.localeCompare(b._id))
     .slice(0, TOP)
@@ -63,11 +84,14 @@ async function topAssets(units: readonly string[]): Promise<DashboardOverview['t
 export async function getDashboardOverview(options: { scope: Scope; now?: Date }): Promise<DashboardOverview> {
   const now = options.now ?? new Date();
   const units = await unitsOf(options.scope);
+  const byHistogram = await rankHistogramsBuilt();
   const [trend, kevAssets, assets, vulns] = await Promise.all([
     readFindingTrends({ businessUnitIds: units, days: DASHBOARD_TREND_DAYS, now }),
-    perUnit(units, async (businessUnitId) => [await FindingKevAssetModel.countDocuments({ businessUnitId, open: { $gt: 0 } })]),
-    topAssets(units),
-    topVulnerabilities(units),
+    perUnit(units, async (businessUnitId) => [
+      byHistogram ? await rankHistogramTotal({ kind: 'kev-asset-open', businessUnitId }) : await FindingKevAssetModel.countDocuments({ businessUnitId, open: { $gt: 0 } }),
+    ]),
+    topAssets(units, byHistogram),
+    topVulnerabilities(units, byHistogram),
   ]);
   const today = trend[trend.length - 1]!;
   const remediated = trend.reduce((sum, point) => sum + point.remediated, 0);

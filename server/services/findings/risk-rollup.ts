@@ -1,6 +1,7 @@
 import { scopeFilter, type Scope } from '../../auth/scope';
 import { AssetModel, EMPTY_FINDING_COUNTS, NO_RISK, type AssetFindingCounts, type AssetRisk } from '../../models/asset.model';
 import { FindingModel, isOpenFinding } from '../../models/finding.model';
+import { moveInRankHistogram } from '../trends/rank-histograms';
 import { LIST_CELL_PROJECTION, refreshFindingListContribution } from './finding-list-cells';
 
 const roundRisk = (value: number) => Math.round(value * 10) / 10;
@@ -8,7 +9,8 @@ const roundRisk = (value: number) => Math.round(value * 10) / 10;
 /**
  * Recounts an asset's open findings (without an approved exception) per severity, and its risk: the worst finding's
  * score and the sum. Stored on the asset, so lists sort and show them without a join, and units roll up from them.
- * Every change of an asset's findings ends here, so it also brings the findings list's cells up to date.
+ * Every change of an asset's findings ends here, so it also brings the findings list's cells and the dashboard's
+ * asset-risk histogram up to date.
  */
 export async function refreshOpenFindingRollup(options: { assetId: string }): Promise<{ counts: AssetFindingCounts; risk: AssetRisk }> {
   // Summed here: FerretDB 1.24's $group answers 0 for `$sum` of a field path (only `$sum: 1` counts hold).
@@ -23,9 +25,10 @@ export async function refreshOpenFindingRollup(options: { assetId: string }): Pr
     max = Math.max(max, finding.riskScore);
   }
   const risk: AssetRisk = { max, total: roundRisk(total) };
+  const asset = await AssetModel.findById(options.assetId, { businessUnitId: 1, name: 1, 'risk.max': 1 }).lean();
   await AssetModel.updateOne({ _id: options.assetId }, { $set: { openFindings: counts, risk } });
-  const asset = await AssetModel.findById(options.assetId, { businessUnitId: 1, name: 1 }).lean();
   if (asset) {
+    await moveInRankHistogram({ kind: 'asset-risk', businessUnitId: asset.businessUnitId, from: asset.risk?.max ?? 0, to: risk.max });
     if (findings.some((finding) => finding.assetName !== asset.name)) await FindingModel.updateMany({ assetId: options.assetId }, { $set: { assetName: asset.name } });
     await refreshFindingListContribution({ assetId: options.assetId, businessUnitId: asset.businessUnitId, findings });
   }

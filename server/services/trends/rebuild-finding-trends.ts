@@ -3,6 +3,7 @@ import { FindingKevAssetModel, type FindingKevAsset } from '../../models/finding
 import { findingTrendCollection, FindingTrendModel, type FindingTrend } from '../../models/finding-trend.model';
 import { FindingVulnCountModel, type FindingVulnCount } from '../../models/finding-vuln-count.model';
 import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/finding.model';
+import { rebuildRankHistograms } from './rank-histograms';
 import { DAY_MS, trendIdOf, utcDayOf } from './trend-day';
 
 const HOUR_MS = 3_600_000;
@@ -63,6 +64,7 @@ export async function rebuildFindingRollups(options: { businessUnitId: string; d
   if (isToday) {
     await replaceUnitDocs(FindingVulnCountModel, businessUnitId, [...vulns.values()]);
     await replaceUnitDocs(FindingKevAssetModel, businessUnitId, [...kevAssets.values()]);
+    await rebuildRankHistograms({ businessUnitId });
   }
   return (await FindingTrendModel.findById(trendIdOf(businessUnitId, day)).lean())!;
 }

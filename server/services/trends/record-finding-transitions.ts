@@ -4,6 +4,7 @@ import { findingKevAssetCollection } from '../../models/finding-kev-asset.model'
 import { findingVulnCountCollection } from '../../models/finding-vuln-count.model';
 import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
+import { moveInRankHistogram } from './rank-histograms';
 import { trendIdOf, utcDayOf } from './trend-day';
 
 const HOUR_MS = 3_600_000;
@@ -43,11 +44,20 @@ async function applyDelta(options: { businessUnitId: string; at: Date; delta: Tr
     await findingTrendCollection().updateOne({ _id: trendIdOf(businessUnitId, day) }, { $inc: inc, $setOnInsert: { businessUnitId, day, carried: false, ...zeroTrendCounters(inc) } }, { upsert: true });
   }
   const vulns = [...delta.vulns].filter(([, vuln]) => vuln.open !== 0);
-  await forEachWrite(vulns, ([vulnId, vuln]) =>
-    findingVulnCountCollection().updateOne({ _id: `${businessUnitId}|${vulnId}` }, { $inc: { open: vuln.open }, $set: { severity: vuln.severity, kev: vuln.kev }, $setOnInsert: { businessUnitId, vulnId } }, { upsert: true }),
-  );
+  // Read back after the $inc (no projection: the compatible subset), to move each in the dashboard's histograms.
+  await forEachWrite(vulns, async ([vulnId, vuln]) => {
+    const after = await findingVulnCountCollection().findOneAndUpdate(
+      { _id: `${businessUnitId}|${vulnId}` },
+      { $inc: { open: vuln.open }, $set: { severity: vuln.severity, kev: vuln.kev }, $setOnInsert: { businessUnitId, vulnId } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    if (after) await moveInRankHistogram({ kind: 'vuln-open', businessUnitId, from: after.open - vuln.open, to: after.open });
+  });
   const kevAssets = [...delta.kevAssets].filter(([, by]) => by !== 0);
-  await forEachWrite(kevAssets, ([assetId, by]) => findingKevAssetCollection().updateOne({ _id: assetId }, { $inc: { open: by }, $setOnInsert: { businessUnitId } }, { upsert: true }));
+  await forEachWrite(kevAssets, async ([assetId, by]) => {
+    const after = await findingKevAssetCollection().findOneAndUpdate({ _id: assetId }, { $inc: { open: by }, $setOnInsert: { businessUnitId } }, { upsert: true, returnDocument: 'after' });
+    if (after) await moveInRankHistogram({ kind: 'kev-asset-open', businessUnitId, from: after.open - by, to: after.open });
+  });
 }
 
 /** By id; with the asset's id when all are one asset's, an equality FerretDB hands to PostgreSQL (an `$in` it does not). */

@@ -1,0 +1,80 @@
+import { AssetModel } from '../../models/asset.model';
+import { BusinessUnitModel } from '../../models/business-unit.model';
+import { FindingKevAssetModel } from '../../models/finding-kev-asset.model';
+import { FindingListStateModel } from '../../models/finding-list-state.model';
+import { FindingVulnCountModel } from '../../models/finding-vuln-count.model';
+import { rankHistogramCollection, RankHistogramModel, type RankKind } from '../../models/rank-histogram.model';
+
+const STATE_ID = 'rank-histograms';
+const histogramId = (kind: RankKind, businessUnitId: string) => `${kind}|${businessUnitId}`;
+/** Values have at most one decimal (risk scores) or none (counts): the key is exact both ways. */
+const rankKeyOf = (value: number) => `r${Math.round(value * 10)}`;
+const valueOfRankKey = (key: string) => Number(key.slice(1)) / 10;
+
+/** One asset or vulnerability moved from one value to another (0: not counted, as before it existed or after it left). */
+export async function moveInRankHistogram(options: { kind: RankKind; businessUnitId: string; from: number; to: number }): Promise<void> {
+  if (options.from === options.to) return;
+  const inc: Record<string, number> = {};
+  if (options.from > 0) inc[`ranks.${rankKeyOf(options.from)}`] = -1;
+  if (options.to > 0) inc[`ranks.${rankKeyOf(options.to)}`] = (inc[`ranks.${rankKeyOf(options.to)}`] ?? 0) + 1;
+  if (Object.keys(inc).length === 0) return;
+  await rankHistogramCollection().updateOne({ _id: histogramId(options.kind, options.businessUnitId) }, { $inc: inc, $setOnInsert: { kind: options.kind, businessUnitId: options.businessUnitId } }, { upsert: true });
+}
+
+export async function rankHistogramsBuilt(): Promise<boolean> {
+  return (await FindingListStateModel.countDocuments({ _id: STATE_ID })) > 0;
+}
+
+/** value → how many hold it, the values with none left out. */
+async function readHistogram(kind: RankKind, businessUnitId: string): Promise<Map<number, number>> {
+  const histogram = await RankHistogramModel.findById(histogramId(kind, businessUnitId)).lean();
+  return new Map(Object.entries(histogram?.ranks ?? {}).flatMap(([key, count]) => (count > 0 ? [[valueOfRankKey(key), count] as const] : [])));
+}
+
+/** The highest values, enough of them to hold `count` assets or vulnerabilities (all of a tie included). */
+export async function topRankValues(options: { kind: RankKind; businessUnitId: string; count: number }): Promise<number[]> {
+  const values: number[] = [];
+  let held = 0;
+  for (const [value, count] of [...(await readHistogram(options.kind, options.businessUnitId))].sort(([a], [b]) => b - a)) {
+    if (held >= options.count) break;
+    values.push(value);
+    held += count;
+  }
+  return values;
+}
+
+/** How many assets or vulnerabilities have a value above zero. */
+export async function rankHistogramTotal(options: { kind: RankKind; businessUnitId: string }): Promise<number> {
+  return [...(await readHistogram(options.kind, options.businessUnitId)).values()].reduce((sum, n) => sum + n, 0);
+}
+
+function histogramOf(values: Iterable<number>): Record<string, number> {
+  const ranks: Record<string, number> = {};
+  for (const value of values) if (value > 0) ranks[rankKeyOf(value)] = (ranks[rankKeyOf(value)] ?? 0) + 1;
+  return ranks;
+}
+
+/** Recounts a unit's histograms from its assets and counters (repair, and their first build). */
+export async function rebuildRankHistograms(options: { businessUnitId: string }): Promise<void> {
+  const { businessUnitId } = options;
+  const [assets, vulns, kevAssets] = await Promise.all([
+    AssetModel.find({ businessUnitId }, { 'risk.max': 1 }).lean(),
+    FindingVulnCountModel.find({ businessUnitId }, { open: 1 }).lean(),
+    FindingKevAssetModel.find({ businessUnitId }, { open: 1 }).lean(),
+  ]);
+  const histograms: [RankKind, Record<string, number>][] = [
+    ['asset-risk', histogramOf(assets.map((asset) => asset.risk?.max ?? 0))],
+    ['vuln-open', histogramOf(vulns.map((vuln) => vuln.open))],
+    ['kev-asset-open', histogramOf(kevAssets.map((asset) => asset.open))],
+  ];
+  for (const [kind, ranks] of histograms) await RankHistogramModel.replaceOne({ _id: histogramId(kind, businessUnitId) }, { kind, businessUnitId, ranks }, { upsert: true });
+}
+
+/** Counts every unit's histograms once (the first run after they were introduced); the dashboard reads the counters the slow way until then. */
+export async function ensureRankHistograms(): Promise<{ rebuiltUnits: number }> {
+  if (await rankHistogramsBuilt()) return { rebuiltUnits: 0 };
+  const units = await BusinessUnitModel.find({}, { _id: 1 }).lean();
+  for (const unit of units) await rebuildRankHistograms({ businessUnitId: unit._id });
+  await FindingListStateModel.updateOne({ _id: STATE_ID }, { $set: { builtAt: new Date() } }, { upsert: true });
+  return { rebuiltUnits: units.length };
+}
