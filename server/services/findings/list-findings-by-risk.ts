@@ -43,7 +43,13 @@ async function unitsOf(scope: Scope): Promise<string[]> {
 export async function readMatchingListCells(scope: Scope, filter: FindingFilter): Promise<FindingListCell[] | null> {
   if (!(await findingListCellsBuilt())) return null;
   const units = await unitsOf(scope);
-  const cells = (await Promise.all(units.map((businessUnitId) => FindingListCellModel.find({ businessUnitId }).lean<FindingListCell[]>()))).flat();
+  // The filter's equalities go to the query too: PostgreSQL then returns only those cells, and FerretDB decodes fewer.
+  const equalities = {
+    ...(filter.severity ? { severity: filter.severity } : {}),
+    ...(filter.kev !== undefined ? { kev: filter.kev } : {}),
+    ...(filter.status && filter.status !== 'open' ? { status: filter.status } : {}),
+  };
+  const cells = (await Promise.all(units.map((businessUnitId) => FindingListCellModel.find({ businessUnitId, ...equalities }).lean<FindingListCell[]>()))).flat();
   return cells.filter((cell) => cellMatches(cell, filter));
 }
 
