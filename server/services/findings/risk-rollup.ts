@@ -29,7 +29,7 @@ export async function refreshOpenFindingRollup(options: { assetId: string }): Pr
   await AssetModel.updateOne({ _id: options.assetId }, { $set: { openFindings: counts, risk } });
   if (asset) {
     await moveInRankHistogram({ kind: 'asset-risk', businessUnitId: asset.businessUnitId, from: asset.risk?.max ?? 0, to: risk.max });
-    if (findings.some((finding) => finding.assetName !== asset.name)) await FindingModel.updateMany({ assetId: options.assetId }, { $set: { assetName: asset.name } });
+    if (findings.some((finding) => finding.assetName !== asset.name)) await FindingModel.updateMany({ assetId: options.assetId, assetName: { $ne: asset.name } }, { $set: { assetName: asset.name } });
     await refreshFindingListContribution({ assetId: options.assetId, businessUnitId: asset.businessUnitId, findings });
   }
   return { counts, risk };

@@ -109,6 +109,15 @@ describe('findings list from the list cells', () => {
     expect(await cellCounts()).toEqual(maintained);
   });
 
+  it('shows the asset’s name copied onto its findings by the roll-up, and a new name once the asset is renamed', async () => {
+    const names = async () => new Set((await listFindings({ scope: { kind: 'units', businessUnitIds: ['lc-a'] }, filter: {}, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'desc' } })).items.filter((item) => item.assetId === 'lc-asset-4').map((item) => item.assetName));
+    expect(await names()).toEqual(new Set(['lc-asset-4.example']));
+    expect(await FindingModel.countDocuments({ assetId: 'lc-asset-4', assetName: 'lc-asset-4.example' })).toBe(30);
+    await AssetModel.updateOne({ _id: 'lc-asset-4' }, { $set: { name: 'renamed.example' } });
+    await refreshOpenFindingRollup({ assetId: 'lc-asset-4' });
+    expect(await names()).toEqual(new Set(['renamed.example']));
+  });
+
   it('reads the findings themselves until the cells are built, and builds them once', async () => {
     await FindingListStateModel.deleteMany({});
     await FindingListCellModel.deleteMany({});
