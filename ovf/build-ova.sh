@@ -55,8 +55,7 @@ t0=$(date +%s)
 elapsed() { echo "$(($(date +%s) - t0)) s"; }
 
 [ -f "$BASE_TAR" ] || say "debootstrap bookworm from $mirror (once; cached as $BASE_TAR)"
-chroot_base_tarball "$BASE_TAR" "$mirror" \
-  linux-image-amd64,initramfs-tools,systemd-sysv,dbus,python3,python3-apt,ca-certificates,curl,openssl,iproute2 "$WORK/debootstrap.log"
+chroot_base_tarball "$BASE_TAR" "$mirror" "$CHROOT_BOOTABLE_PACKAGES" "$WORK/debootstrap.log"
 # Checked only now, so that the (long) debootstrap can run while the artifact is built.
 [ -f "$artifact" ] || fail "no release artifact at $artifact: run ansible/scripts/build-release-artifact.sh"
 say "fresh root from the cached base ($(elapsed))"
@@ -85,11 +84,7 @@ FSTAB
 chroot "$ROOT" systemctl enable systemd-networkd.service vigil-appliance-banner.service ssh-host-keys.service >/dev/null
 chroot "$ROOT" sh -c 'for k in $(ls /boot/vmlinuz-*); do /etc/kernel/postinst.d/zz-vigil-syslinux "${k#/boot/vmlinuz-}"; done'
 # What must differ per appliance is made on its first boot: machine id, SSH host keys.
-rm -f "$ROOT"/etc/ssh/ssh_host_*_key "$ROOT"/etc/ssh/ssh_host_*_key.pub "$ROOT/usr/sbin/policy-rc.d" "$ROOT/etc/resolv.conf"
-: >"$ROOT/etc/machine-id"
-rm -f "$ROOT/var/lib/dbus/machine-id"
-chroot "$ROOT" apt-get clean
-rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/tmp/* "$ROOT"/var/tmp/*
+chroot_seal "$ROOT"
 chroot_release
 
 say "disk image: MBR, FAT /boot with SYSLINUX, ext4 root ($(elapsed))"

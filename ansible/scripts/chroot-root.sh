@@ -4,7 +4,11 @@
 #   chroot_prepare ROOT                         block daemon starts, copy resolv.conf, mount proc, sys, dev, dev/pts
 #   chroot_release                              unmount what chroot_prepare mounted (safe to call twice: EXIT traps)
 #   chroot_inventory HOST ROOT                  the inventory head: HOST in vigil > vigil_console, on the chroot
+#   chroot_seal ROOT                            before packing a bootable root: daemons allowed again, no machine id
+#                                               or SSH host keys (made on first boot), no APT caches, no resolv.conf
+#   CHROOT_BOOTABLE_PACKAGES                    debootstrap packages of a root that boots as a VM (kernel, systemd)
 chroot_mounts=()
+CHROOT_BOOTABLE_PACKAGES=linux-image-amd64,initramfs-tools,systemd-sysv,dbus,python3,python3-apt,ca-certificates,curl,openssl,iproute2
 
 chroot_base_tarball() {
   local tar="$1" mirror="$2" packages="$3" log="$4" base="$1.root"
@@ -52,4 +56,16 @@ all:
               ansible_host: $2
               ansible_python_interpreter: /usr/bin/python3
 INVENTORY
+}
+
+chroot_seal() {
+  local root="$1"
+  rm -f "$root"/etc/ssh/ssh_host_*_key "$root"/etc/ssh/ssh_host_*_key.pub "$root/usr/sbin/policy-rc.d" "$root/etc/resolv.conf"
+  : >"$root/etc/machine-id"
+  rm -f "$root/var/lib/dbus/machine-id"
+  chroot "$root" apt-get clean
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/lib/apt/periodic/update-success-stamp "$root"/tmp/* "$root"/var/tmp/*
+  # Without its lists APT must update before installing anything: Ansible's apt module (cache_valid_time) judges
+  # the lists' age by that stamp, else by the mtime of the lists directory, which the removal just renewed.
+  touch -d @0 "$root/var/lib/apt/lists"
 }
