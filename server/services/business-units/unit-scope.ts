@@ -17,3 +17,8 @@ export function intersectScopes(a: Scope, b: Scope): Scope {
   const inB = new Set(b.businessUnitIds);
   return { kind: 'units', businessUnitIds: a.businessUnitIds.filter((id) => inB.has(id)) };
 }
+
+/** The ids of a scope's units (every unit for the system scope): for queries made one unit at a time. */
+export async function unitIdsOfScope(scope: Scope): Promise<string[]> {
+  return scope.kind === 'system' ? (await BusinessUnitModel.find({}, { _id: 1 }).lean()).map((unit) => unit._id) : [...scope.businessUnitIds];
+}

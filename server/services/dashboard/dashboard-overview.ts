@@ -1,11 +1,11 @@
 import type { Scope } from '../../auth/scope';
 import { AssetModel, type AssetFindingCounts } from '../../models/asset.model';
-import { BusinessUnitModel } from '../../models/business-unit.model';
 import { FindingKevAssetModel } from '../../models/finding-kev-asset.model';
 import { FindingVulnCountModel } from '../../models/finding-vuln-count.model';
 import { KbVulnerabilityModel, type KbSeverity } from '../../models/kb-vulnerability.model';
 import type { RankKind } from '../../models/rank-histogram.model';
 import { rankHistogramsBuilt, rankHistogramTotal, topRankValues } from '../trends/rank-histograms';
+import { unitIdsOfScope } from '../business-units/unit-scope';
 import { readFindingTrends, type FindingTrendPoint } from '../trends/read-finding-trends';
 
 export const DASHBOARD_TREND_DAYS = 90;
@@ -23,10 +23,6 @@ export interface DashboardOverview {
   meanTimeToRemediateHours: number | null;
   topAssets: { id: string; name: string; businessUnitId: string; riskMax: number; riskTotal: number; openFindings: number }[];
   topVulnerabilities: { vulnId: string; title: string | null; severity: KbSeverity; kev: boolean; openFindings: number }[];
-}
-
-async function unitsOf(scope: Scope): Promise<string[]> {
-  return scope.kind === 'system' ? ((await BusinessUnitModel.distinct('_id')) as string[]) : [...scope.businessUnitIds];
 }
 
 /**
@@ -83,7 +79,7 @@ async function topAssets(units: readonly string[], byHistogram: boolean): Promis
  */
 export async function getDashboardOverview(options: { scope: Scope; now?: Date }): Promise<DashboardOverview> {
   const now = options.now ?? new Date();
-  const units = await unitsOf(options.scope);
+  const units = await unitIdsOfScope(options.scope);
   const byHistogram = await rankHistogramsBuilt();
   const [trend, kevAssets, assets, vulns] = await Promise.all([
     readFindingTrends({ businessUnitIds: units, days: DASHBOARD_TREND_DAYS, now }),

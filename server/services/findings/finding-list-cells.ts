@@ -1,8 +1,7 @@
-import { BusinessUnitModel } from '../../models/business-unit.model';
 import { findingListCellCollection, FindingListCellModel, type FindingListCell } from '../../models/finding-list-cell.model';
 import { FindingListContributionModel, type FindingListContribution } from '../../models/finding-list-contribution.model';
-import { FindingListStateModel } from '../../models/finding-list-state.model';
 import { FindingModel, type FindingRecord } from '../../models/finding.model';
+import { buildCountersOnce, countersBuilt, rankKeyOf } from './counter-state';
 
 /** What puts a finding into a list cell, and where in it. */
 export type ListCellFinding = Pick<FindingRecord, 'businessUnitId' | 'status' | 'severity' | 'kev' | 'exceptionState' | 'riskScore'>;
@@ -11,15 +10,10 @@ export const LIST_CELL_PROJECTION = { businessUnitId: 1, status: 1, severity: 1,
 type Contribution = FindingListContribution['cells'];
 
 const NONE = '-';
-const STATE_ID = 'cells';
 const WRITE_BATCH = 1000;
 
 export const findingListCellId = (finding: Omit<ListCellFinding, 'riskScore'>) =>
   [finding.businessUnitId, finding.status, finding.severity, finding.kev ? 'kev' : NONE, finding.exceptionState ?? NONE].join('|');
-
-/** Risk scores have one decimal (riskScore): the key is exact, and the score comes back from it exactly. */
-export const rankKeyOf = (riskScore: number) => `r${Math.round(riskScore * 10)}`;
-export const riskOfRankKey = (key: string) => Number(key.slice(1)) / 10;
 
 /** The cell's fields from its id (read from the right: a unit id may hold the separator). */
 function cellOfId(id: string): Omit<FindingListCell, 'ranks'> {
@@ -95,18 +89,10 @@ export async function rebuildFindingListCells(options: { businessUnitId: string 
   return { findings };
 }
 
-export async function findingListCellsBuilt(): Promise<boolean> {
-  return (await FindingListStateModel.countDocuments({ _id: STATE_ID })) > 0;
-}
+export const findingListCellsBuilt = () => countersBuilt('cells');
 
 /**
- * Counts every unit's cells once (the first run after the cells were introduced, or after a restore from before
- * them); until then the findings list reads the findings themselves. Run by the hourly `finding-trends` job.
+ * Counts every unit's cells once; until then the findings list reads the findings themselves. Run by the
+ * `finding-counters` job.
  */
-export async function ensureFindingListCells(): Promise<{ rebuiltUnits: number }> {
-  if (await findingListCellsBuilt()) return { rebuiltUnits: 0 };
-  const units = await BusinessUnitModel.find({}, { _id: 1 }).lean();
-  for (const unit of units) await rebuildFindingListCells({ businessUnitId: unit._id });
-  await FindingListStateModel.updateOne({ _id: STATE_ID }, { $set: { builtAt: new Date() } }, { upsert: true });
-  return { rebuiltUnits: units.length };
-}
+export const ensureFindingListCells = () => buildCountersOnce('cells', (businessUnitId) => rebuildFindingListCells({ businessUnitId }));

@@ -1,10 +1,11 @@
 import type { FilterQuery } from 'mongoose';
 import type { Scope } from '../../auth/scope';
-import { BusinessUnitModel } from '../../models/business-unit.model';
+import { unitIdsOfScope } from '../business-units/unit-scope';
 import { FindingListCellModel, type FindingListCell } from '../../models/finding-list-cell.model';
 import { FindingModel, OPEN_FINDING_STATUSES, type FindingRecord } from '../../models/finding.model';
-import { findingListCellsBuilt, riskOfRankKey } from './finding-list-cells';
-import type { FindingFilter } from './list-findings';
+import { valueOfRankKey } from './counter-state';
+import { findingListCellsBuilt } from './finding-list-cells';
+import { filterEqualities, type FindingFilter } from './list-findings';
 
 /** The filters the list cells can answer: everything else reads the findings themselves. */
 const CELL_FILTER_KEYS: ReadonlySet<string> = new Set(['status', 'severity', 'kev', 'exception', 'businessUnitId']);
@@ -28,27 +29,18 @@ function rankQuery(businessUnitId: string, riskScore: number, filter: FindingFil
   return {
     businessUnitId,
     riskScore,
-    ...(filter.severity ? { severity: filter.severity } : {}),
-    ...(filter.kev !== undefined ? { kev: filter.kev } : {}),
-    ...(filter.status ? { status: filter.status === 'open' ? { $in: [...OPEN_FINDING_STATUSES] } : filter.status } : {}),
+    ...filterEqualities(filter),
+    ...(filter.status === 'open' ? { status: { $in: [...OPEN_FINDING_STATUSES] } } : {}),
     ...(filter.exception ? { exceptionState: filter.exception === 'none' ? null : filter.exception } : {}),
   };
-}
-
-async function unitsOf(scope: Scope): Promise<string[]> {
-  return scope.kind === 'system' ? (await BusinessUnitModel.find({}, { _id: 1 }).lean()).map((unit) => unit._id) : [...scope.businessUnitIds];
 }
 
 /** The cells of the scope's units that the filter takes; null while the cells are not built (ensureFindingListCells). */
 export async function readMatchingListCells(scope: Scope, filter: FindingFilter): Promise<FindingListCell[] | null> {
   if (!(await findingListCellsBuilt())) return null;
-  const units = await unitsOf(scope);
+  const units = await unitIdsOfScope(scope);
   // The filter's equalities go to the query too: PostgreSQL then returns only those cells, and FerretDB decodes fewer.
-  const equalities = {
-    ...(filter.severity ? { severity: filter.severity } : {}),
-    ...(filter.kev !== undefined ? { kev: filter.kev } : {}),
-    ...(filter.status && filter.status !== 'open' ? { status: filter.status } : {}),
-  };
+  const equalities = filterEqualities(filter);
   const cells = (await Promise.all(units.map((businessUnitId) => FindingListCellModel.find({ businessUnitId, ...equalities }).lean<FindingListCell[]>()))).flat();
   return cells.filter((cell) => cellMatches(cell, filter));
 }
@@ -78,7 +70,7 @@ export async function listFindingsByRisk(options: { scope: Scope; filter: Findin
   const spanned: { rank: string; units: string[] }[] = [];
   let before = 0;
   let skip = 0;
-  for (const [rank, byUnit] of [...ranks].sort(([a], [b]) => order * (riskOfRankKey(a) - riskOfRankKey(b)))) {
+  for (const [rank, byUnit] of [...ranks].sort(([a], [b]) => order * (valueOfRankKey(a) - valueOfRankKey(b)))) {
     const count = [...byUnit.values()].reduce((sum, n) => sum + n, 0);
     if (before + count > offset && before < offset + options.pageSize) {
       if (spanned.length === 0) skip = offset - before;
@@ -89,7 +81,7 @@ export async function listFindingsByRisk(options: { scope: Scope; filter: Findin
   }
   const byRank = await Promise.all(
     spanned.map(async ({ rank, units: holding }) => {
-      const docs = (await Promise.all(holding.map((unit) => FindingModel.find(rankQuery(unit, riskOfRankKey(rank), options.filter)).lean<FindingRecord[]>()))).flat();
+      const docs = (await Promise.all(holding.map((unit) => FindingModel.find(rankQuery(unit, valueOfRankKey(rank), options.filter)).lean<FindingRecord[]>()))).flat();
       return docs.sort((a, b) => order * (a.severityRank - b.severityRank) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
     }),
   );

@@ -102,11 +102,18 @@ export function findingQuery(options: { scope: Scope; filter: FindingFilter; now
   const equalities = {
     ...(options.scope.kind === 'units' && options.scope.businessUnitIds.length === 1 ? { businessUnitId: options.scope.businessUnitIds[0] } : {}),
     ...(filter.assetId ? { assetId: filter.assetId } : {}),
-    ...(filter.status && filter.status !== 'open' ? { status: filter.status } : {}),
-    ...(filter.severity ? { severity: filter.severity } : {}),
-    ...(filter.kev !== undefined ? { kev: filter.kev } : {}),
+    ...filterEqualities(filter),
   };
   return { ...equalities, $and: clauses };
+}
+
+/** The filter's plain equalities on a finding's own fields (severity, KEV, one status), as top-level conditions. */
+export function filterEqualities(filter: Pick<FindingFilter, 'severity' | 'kev' | 'status'>): { severity?: KbSeverity; kev?: boolean; status?: FindingStatus } {
+  return {
+    ...(filter.severity ? { severity: filter.severity } : {}),
+    ...(filter.kev !== undefined ? { kev: filter.kev } : {}),
+    ...(filter.status && filter.status !== 'open' ? { status: filter.status } : {}),
+  };
 }
 
 /**

@@ -1,15 +1,10 @@
 import { AssetModel } from '../../models/asset.model';
-import { BusinessUnitModel } from '../../models/business-unit.model';
 import { FindingKevAssetModel } from '../../models/finding-kev-asset.model';
-import { FindingListStateModel } from '../../models/finding-list-state.model';
 import { FindingVulnCountModel } from '../../models/finding-vuln-count.model';
 import { rankHistogramCollection, RankHistogramModel, type RankKind } from '../../models/rank-histogram.model';
+import { buildCountersOnce, countersBuilt, rankKeyOf, valueOfRankKey } from '../findings/counter-state';
 
-const STATE_ID = 'rank-histograms';
 const histogramId = (kind: RankKind, businessUnitId: string) => `${kind}|${businessUnitId}`;
-/** Values have at most one decimal (risk scores) or none (counts): the key is exact both ways. */
-const rankKeyOf = (value: number) => `r${Math.round(value * 10)}`;
-const valueOfRankKey = (key: string) => Number(key.slice(1)) / 10;
 
 /** One asset or vulnerability moved from one value to another (0: not counted, as before it existed or after it left). */
 export async function moveInRankHistogram(options: { kind: RankKind; businessUnitId: string; from: number; to: number }): Promise<void> {
@@ -21,9 +16,7 @@ export async function moveInRankHistogram(options: { kind: RankKind; businessUni
   await rankHistogramCollection().updateOne({ _id: histogramId(options.kind, options.businessUnitId) }, { $inc: inc, $setOnInsert: { kind: options.kind, businessUnitId: options.businessUnitId } }, { upsert: true });
 }
 
-export async function rankHistogramsBuilt(): Promise<boolean> {
-  return (await FindingListStateModel.countDocuments({ _id: STATE_ID })) > 0;
-}
+export const rankHistogramsBuilt = () => countersBuilt('rank-histograms');
 
 /** value → how many hold it, the values with none left out. */
 async function readHistogram(kind: RankKind, businessUnitId: string): Promise<Map<number, number>> {
@@ -70,11 +63,5 @@ export async function rebuildRankHistograms(options: { businessUnitId: string })
   for (const [kind, ranks] of histograms) await RankHistogramModel.replaceOne({ _id: histogramId(kind, businessUnitId) }, { kind, businessUnitId, ranks }, { upsert: true });
 }
 
-/** Counts every unit's histograms once (the first run after they were introduced); the dashboard reads the counters the slow way until then. */
-export async function ensureRankHistograms(): Promise<{ rebuiltUnits: number }> {
-  if (await rankHistogramsBuilt()) return { rebuiltUnits: 0 };
-  const units = await BusinessUnitModel.find({}, { _id: 1 }).lean();
-  for (const unit of units) await rebuildRankHistograms({ businessUnitId: unit._id });
-  await FindingListStateModel.updateOne({ _id: STATE_ID }, { $set: { builtAt: new Date() } }, { upsert: true });
-  return { rebuiltUnits: units.length };
-}
+/** Counts every unit's histograms once; the dashboard reads the counters the slow way until then. */
+export const ensureRankHistograms = () => buildCountersOnce('rank-histograms', (businessUnitId) => rebuildRankHistograms({ businessUnitId }));
