@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"net"
 	"os"
@@ -427,8 +428,40 @@ func TestConfigErrors(t *testing.T) {
 		{"--sqlite-dir", data, "--tls-ca", "x.pem"},
 		{"--sqlite-dir", data, "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.pem"},
 		{"--sqlite-dir", filepath.Join(tmp, "a?b")},
+		{"--sqlite-dir", data, "--gc-percent", "0"},
+		{"--sqlite-dir", data, "--gc-percent", "-5"},
+		{"--sqlite-dir", data, "--memory-limit", "lots"},
+		{"--sqlite-dir", data, "--memory-limit", "-1GiB"},
+		{"--sqlite-dir", data, "--memory-limit", "99999999999GiB"},
 	} {
 		runFail(t, exitConfig, "", tc...)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"0": math.MaxInt64, "1024": 1024, "512MiB": 512 << 20, "1GiB": 1 << 30, "64 KiB": 64 << 10, "10B": 10} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}
+
+func TestGCSettings(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+
+	o, err := parseFlags([]string{"--sqlite-dir", t.TempDir()}, io.Discard)
+	if err != nil || o.gcPercent == nil || *o.gcPercent != defaultGCPercent || o.memoryLimit == nil || *o.memoryLimit != 1<<30 {
+		t.Fatalf("defaults: %+v, %v", o, err)
+	}
+
+	// The environment's own settings stand unless a flag is given.
+	t.Setenv("GOGC", "200")
+	t.Setenv("GOMEMLIMIT", "2GiB")
+
+	o, err = parseFlags([]string{"--sqlite-dir", t.TempDir(), "--memory-limit", "256MiB"}, io.Discard)
+	if err != nil || o.gcPercent != nil || o.memoryLimit == nil || *o.memoryLimit != 256<<20 {
+		t.Fatalf("with GOGC and GOMEMLIMIT set: %+v, %v", o, err)
 	}
 }
 
