@@ -83,6 +83,8 @@ export interface FindingRecord {
   /** Set while that exception is approved. */
   exceptionState: ExceptionState | null;
   exceptionExpiresAt: Date | null;
+  /** tie-order.ts: the order among findings of one risk score and severity. */
+  tieHash: number;
 }
 
 const findingSchema = new Schema<FindingRecord>(
@@ -124,6 +126,7 @@ const findingSchema = new Schema<FindingRecord>(
     exceptionId: { type: String, default: null },
     exceptionState: { type: String, enum: [...EXCEPTION_STATES, null], default: null },
     exceptionExpiresAt: { type: Date, default: null },
+    tieHash: { type: Number, required: true },
   },
   { collection: 'findings', versionKey: false, minimize: false },
 );
@@ -133,7 +136,8 @@ findingSchema.index({ businessUnitId: 1, vulnId: 1 });
 findingSchema.index({ businessUnitId: 1, status: 1, slaDueAt: 1 });
 findingSchema.index({ businessUnitId: 1, riskScore: -1 });
 findingSchema.index({ exceptionId: 1 });
-// The findings list's default order (risk, then severity, then id) within a unit: MongoDB sorts page 1 from the index.
-findingSchema.index({ businessUnitId: 1, riskScore: -1, severityRank: -1, _id: 1 });
+// The findings list's default order (risk, then severity, then tie-order.ts) within a unit: MongoDB sorts page 1 from
+// the index (the list cells and rows answer it on any backend, list-findings-by-risk.ts).
+findingSchema.index({ businessUnitId: 1, riskScore: -1, severityRank: -1, tieHash: -1, _id: 1 });
 
 export const FindingModel = defineModel<FindingRecord>('Finding', findingSchema);

@@ -1,33 +1,57 @@
-import { findingListCellCollection, FindingListCellModel, type FindingListCell } from '../../models/finding-list-cell.model';
+import { forEachWrite } from '../../db/write-limits';
+import { findingListCellCollection, FindingListCellModel, type CellExceptionKey, type CellKevKey, type CellStatusKey, type FindingListCell } from '../../models/finding-list-cell.model';
+import { AssetModel } from '../../models/asset.model';
 import { FindingListContributionModel, type FindingListContribution } from '../../models/finding-list-contribution.model';
-import { FindingModel, type FindingRecord } from '../../models/finding.model';
+import { findingListRowCollection, FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
+import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/finding.model';
 import { buildCountersOnce, countersBuilt, rankKeyOf } from './counter-state';
+import type { FindingFilter } from './list-findings';
+import { listRowOf, refreshFindingListRows, rowStampOf } from './finding-list-rows';
+import { tieHashOf } from './tie-order';
 
-/** What puts a finding into a list cell, and where in it. */
+/** What puts a finding into list cells, and where in them. */
 export type ListCellFinding = Pick<FindingRecord, 'businessUnitId' | 'status' | 'severity' | 'kev' | 'exceptionState' | 'riskScore'>;
-export const LIST_CELL_PROJECTION = { businessUnitId: 1, status: 1, severity: 1, kev: 1, exceptionState: 1, riskScore: 1 } as const;
 
 type Contribution = FindingListContribution['cells'];
+type CellKeys = Omit<FindingListCell, '_id' | 'ranks'>;
 
-const NONE = '-';
 const WRITE_BATCH = 1000;
 
-export const findingListCellId = (finding: Omit<ListCellFinding, 'riskScore'>) =>
-  [finding.businessUnitId, finding.status, finding.severity, finding.kev ? 'kev' : NONE, finding.exceptionState ?? NONE].join('|');
+export const findingListCellId = (cell: CellKeys) => [cell.businessUnitId, cell.statusKey, cell.severity, cell.kevKey, cell.exceptionKey].join('|');
 
 /** The cell's fields from its id (read from the right: a unit id may hold the separator). */
-function cellOfId(id: string): Omit<FindingListCell, 'ranks'> {
+function cellOfId(id: string): CellKeys & { _id: string } {
   const parts = id.split('|');
-  const [status, severity, kev, exceptionState] = parts.slice(-4) as [FindingListCell['status'], FindingListCell['severity'], string, string];
-  return { _id: id, businessUnitId: parts.slice(0, -4).join('|'), status, severity, kev: kev === 'kev', exceptionState: exceptionState === NONE ? null : (exceptionState as FindingListCell['exceptionState']) };
+  const [statusKey, severity, kevKey, exceptionKey] = parts.slice(-4) as [CellStatusKey, FindingListCell['severity'], CellKevKey, CellExceptionKey];
+  return { _id: id, businessUnitId: parts.slice(0, -4).join('|'), statusKey, severity, kevKey, exceptionKey };
+}
+
+/** The cells a finding counts in: its own status, `open` when open, and `any`, by its own KEV and exception key or `any`. */
+function cellIdsOf(finding: ListCellFinding): string[] {
+  const statusKeys: CellStatusKey[] = [finding.status, 'any', ...(isOpenFinding(finding.status) ? (['open'] as const) : [])];
+  const kevKeys: CellKevKey[] = [finding.kev ? 'kev' : 'no', 'any'];
+  const exceptionKeys: CellExceptionKey[] = [finding.exceptionState ?? 'none', 'any'];
+  return statusKeys.flatMap((statusKey) => kevKeys.flatMap((kevKey) => exceptionKeys.map((exceptionKey) => findingListCellId({ businessUnitId: finding.businessUnitId, statusKey, severity: finding.severity, kevKey, exceptionKey }))));
+}
+
+/** The keys of the cells (one per severity, or the filter's severity) that hold exactly the findings a filter takes. */
+export function cellKeysOfFilter(filter: Pick<FindingFilter, 'status' | 'severity' | 'kev' | 'exception'>): Omit<CellKeys, 'businessUnitId' | 'severity'> & { severity?: FindingListCell['severity'] } {
+  return {
+    statusKey: filter.status ?? 'any',
+    kevKey: filter.kev === undefined ? 'any' : filter.kev ? 'kev' : 'no',
+    exceptionKey: filter.exception ?? 'any',
+    ...(filter.severity ? { severity: filter.severity } : {}),
+  };
 }
 
 export function contributionOf(findings: readonly ListCellFinding[]): Contribution {
   const cells: Contribution = {};
   for (const finding of findings) {
-    const ranks = (cells[findingListCellId(finding)] ??= {});
     const rank = rankKeyOf(finding.riskScore);
-    ranks[rank] = (ranks[rank] ?? 0) + 1;
+    for (const id of cellIdsOf(finding)) {
+      const ranks = (cells[id] ??= {});
+      ranks[rank] = (ranks[rank] ?? 0) + 1;
+    }
   }
   return cells;
 }
@@ -55,44 +79,81 @@ async function applyToCells(change: Contribution): Promise<void> {
 }
 
 /**
- * Brings the list cells up to date with one asset's findings (all of them, as they are now): called by the asset's
- * roll-up after every change of its findings. Two refreshes of one asset at the same moment could both apply the
- * same difference; rebuildFindingListCells recounts a unit if that ever happens.
+ * Brings the list cells and rows up to date with one asset's findings (all of them, as they are now): called by the
+ * asset's roll-up after every change of its findings. Two refreshes of one asset at the same moment could both apply
+ * the same difference; rebuildFindingListCells recounts a unit if that ever happens.
  */
-export async function refreshFindingListContribution(options: { assetId: string; businessUnitId: string; findings: readonly ListCellFinding[] }): Promise<void> {
+export async function refreshFindingListContribution(options: { assetId: string; businessUnitId: string; findings: readonly FindingRecord[] }): Promise<void> {
   const stored = await FindingListContributionModel.findById(options.assetId).lean();
   const after = contributionOf(options.findings);
   await applyToCells(contributionChange(stored?.cells ?? {}, after));
-  await FindingListContributionModel.updateOne({ _id: options.assetId }, { $set: { businessUnitId: options.businessUnitId, cells: after } }, { upsert: true });
+  const rows = await refreshFindingListRows({ assetId: options.assetId, findings: options.findings, stamps: stored?.rows ?? [] });
+  await FindingListContributionModel.updateOne({ _id: options.assetId }, { $set: { businessUnitId: options.businessUnitId, cells: after, rows } }, { upsert: true });
 }
 
 async function insertInBatches<T>(insert: (docs: T[]) => Promise<unknown>, docs: T[]): Promise<void> {
   for (let i = 0; i < docs.length; i += WRITE_BATCH) await insert(docs.slice(i, i + WRITE_BATCH));
 }
 
-/** Recounts a unit's cells and its assets' contributions from its findings, in one pass over them. */
+/**
+ * Recounts a unit's cells, rows and its assets' contributions from its findings, in one pass over them; findings
+ * recorded before their tie order existed (tie-order.ts) get it on the way.
+ */
 export async function rebuildFindingListCells(options: { businessUnitId: string }): Promise<{ findings: number }> {
-  const byAsset = new Map<string, ListCellFinding[]>();
+  const byAsset = new Map<string, { findings: ListCellFinding[]; rows: string[] }>();
   let findings = 0;
-  for await (const finding of FindingModel.find({ businessUnitId: options.businessUnitId }, { ...LIST_CELL_PROJECTION, assetId: 1 }).lean().cursor()) {
+  let untied: string[] = [];
+  let rows: FindingListRow[] = [];
+  const flush = async () => {
+    await forEachWrite(untied, (_id) => FindingModel.updateOne({ _id }, { $set: { tieHash: tieHashOf(_id) } }));
+    if (rows.length > 0) await findingListRowCollection().insertMany(rows, { ordered: false });
+    [untied, rows] = [[], []];
+  };
+  // By asset: FerretDB 1.24 deletes a unit's hundred thousand rows as one statement with a parameter each, over the
+  // protocol's 65,535.
+  const [assets, contributions] = await Promise.all([AssetModel.find({ businessUnitId: options.businessUnitId }, { _id: 1 }).lean(), FindingListContributionModel.find({ businessUnitId: options.businessUnitId }, { _id: 1 }).lean()]);
+  await forEachWrite([...new Set([...assets, ...contributions].map((doc) => doc._id))], (assetId) => FindingListRowModel.deleteMany({ assetId }));
+  for await (const finding of FindingModel.find({ businessUnitId: options.businessUnitId }).lean<FindingRecord>().cursor()) {
     findings += 1;
-    const own = byAsset.get(finding.assetId) ?? [];
-    own.push(finding);
+    if (finding.tieHash === undefined || finding.tieHash === null) {
+      finding.tieHash = tieHashOf(finding._id);
+      untied.push(finding._id);
+    }
+    const row = listRowOf(finding);
+    rows.push(row);
+    const own = byAsset.get(finding.assetId) ?? { findings: [], rows: [] };
+    own.findings.push({ businessUnitId: finding.businessUnitId, status: finding.status, severity: finding.severity, kev: finding.kev, exceptionState: finding.exceptionState, riskScore: finding.riskScore });
+    own.rows.push(rowStampOf(row));
     byAsset.set(finding.assetId, own);
+    if (rows.length >= WRITE_BATCH) await flush();
   }
-  const contributions = [...byAsset].map(([assetId, own]) => ({ _id: assetId, businessUnitId: options.businessUnitId, cells: contributionOf(own) }));
-  const cells = contributionChange({}, contributionOf([...byAsset.values()].flat()));
-  await FindingListContributionModel.deleteMany({ businessUnitId: options.businessUnitId });
-  await insertInBatches((docs) => FindingListContributionModel.insertMany(docs), contributions);
-  await FindingListCellModel.deleteMany({ businessUnitId: options.businessUnitId });
-  await insertInBatches((docs) => FindingListCellModel.insertMany(docs), Object.entries(cells).map(([id, ranks]) => ({ ...cellOfId(id), ranks })));
+  await flush();
+  await writeFindingListCells({ businessUnitId: options.businessUnitId, contributions: new Map([...byAsset].map(([assetId, own]) => [assetId, { cells: contributionOf(own.findings), rows: own.rows }])) });
   return { findings };
 }
 
-export const findingListCellsBuilt = () => countersBuilt('cells');
+/**
+ * Replaces a unit's cells and contributions by these contributions (asset id → contributionOf its findings and the
+ * stamps of its rows, which the caller has written) and the cells' sum.
+ */
+export async function writeFindingListCells(options: { businessUnitId: string; contributions: ReadonlyMap<string, Pick<FindingListContribution, 'cells' | 'rows'>> }): Promise<void> {
+  const cells: Contribution = {};
+  for (const contribution of options.contributions.values()) {
+    for (const [id, ranks] of Object.entries(contribution.cells)) {
+      const sum = (cells[id] ??= {});
+      for (const [rank, count] of Object.entries(ranks)) sum[rank] = (sum[rank] ?? 0) + count;
+    }
+  }
+  await FindingListContributionModel.deleteMany({ businessUnitId: options.businessUnitId });
+  await insertInBatches((docs) => FindingListContributionModel.insertMany(docs), [...options.contributions].map(([assetId, own]) => ({ _id: assetId, businessUnitId: options.businessUnitId, ...own })));
+  await FindingListCellModel.deleteMany({ businessUnitId: options.businessUnitId });
+  await insertInBatches((docs) => FindingListCellModel.insertMany(docs), Object.entries(cells).map(([id, ranks]) => ({ ...cellOfId(id), ranks })));
+}
+
+export const findingListCellsBuilt = () => countersBuilt('list-cells-v2');
 
 /**
  * Counts every unit's cells once; until then the findings list reads the findings themselves. Run by the
  * `finding-counters` job.
  */
-export const ensureFindingListCells = () => buildCountersOnce('cells', (businessUnitId) => rebuildFindingListCells({ businessUnitId }));
+export const ensureFindingListCells = () => buildCountersOnce('list-cells-v2', (businessUnitId) => rebuildFindingListCells({ businessUnitId }));

@@ -2,88 +2,102 @@ import type { FilterQuery } from 'mongoose';
 import type { Scope } from '../../auth/scope';
 import { unitIdsOfScope } from '../business-units/unit-scope';
 import { FindingListCellModel, type FindingListCell } from '../../models/finding-list-cell.model';
-import { FindingModel, OPEN_FINDING_STATUSES, type FindingRecord } from '../../models/finding.model';
+import { FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
+import { OPEN_FINDING_STATUSES, SEVERITY_RANK, type FindingRecord } from '../../models/finding.model';
+import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { valueOfRankKey } from './counter-state';
-import { findingListCellsBuilt } from './finding-list-cells';
-import { filterEqualities, type FindingFilter } from './list-findings';
+import { cellKeysOfFilter, findingListCellsBuilt } from './finding-list-cells';
+import { findingOfListRow, rankKeyOfGroup } from './finding-list-rows';
+import type { FindingFilter } from './list-findings';
+import { bucketsAtLevel, levelFor } from './tie-order';
 
 /** The filters the list cells can answer: everything else reads the findings themselves. */
 const CELL_FILTER_KEYS: ReadonlySet<string> = new Set(['status', 'severity', 'kev', 'exception', 'businessUnitId']);
 
 export const servedByListCells = (filter: FindingFilter) => Object.entries(filter).every(([key, value]) => value === undefined || CELL_FILTER_KEYS.has(key));
 
-function cellMatches(cell: FindingListCell, filter: FindingFilter): boolean {
-  if (filter.status === 'open' ? !(OPEN_FINDING_STATUSES as readonly string[]).includes(cell.status) : filter.status && cell.status !== filter.status) return false;
-  if (filter.severity && cell.severity !== filter.severity) return false;
-  if (filter.kev !== undefined && cell.kev !== filter.kev) return false;
-  if (filter.exception && (cell.exceptionState ?? null) !== (filter.exception === 'none' ? null : filter.exception)) return false;
-  return true;
+/** The cells of the scope's units that hold exactly the findings the filter takes, one per severity; null while the cells are not built (ensureFindingListCells). */
+export async function readMatchingListCells(scope: Scope, filter: FindingFilter): Promise<FindingListCell[] | null> {
+  if (!(await findingListCellsBuilt())) return null;
+  const units = await unitIdsOfScope(scope);
+  const keys = cellKeysOfFilter(filter);
+  return (await Promise.all(units.map((businessUnitId) => FindingListCellModel.find({ businessUnitId, ...keys }).lean<FindingListCell[]>()))).flat();
+}
+
+/** Findings of one risk score and severity: the list's unit of reading. */
+interface Group {
+  riskScore: number;
+  severity: KbSeverity;
+  /** Matching findings per unit. */
+  units: Map<string, number>;
+  count: number;
 }
 
 /**
- * The findings of one unit with one risk score that match the filter. Every condition but the status set and the
- * exception is a top-level equality, which FerretDB hands to PostgreSQL (and its pushdown indexes): a few hundred
- * rows at most, where the unit holds a hundred thousand.
+ * The list rows of one unit, risk score and severity (or of one tie bucket of them) that match the filter: one rank
+ * key, which FerretDB hands to PostgreSQL and its pushdown index, and the filter's own conditions beside it.
  */
-function rankQuery(businessUnitId: string, riskScore: number, filter: FindingFilter): FilterQuery<FindingRecord> {
+function groupQuery(businessUnitId: string, group: Group, filter: FindingFilter, level: number, bucket: number): FilterQuery<FindingListRow> {
   return {
-    businessUnitId,
-    riskScore,
-    ...filterEqualities(filter),
-    ...(filter.status === 'open' ? { status: { $in: [...OPEN_FINDING_STATUSES] } } : {}),
+    rankKeys: rankKeyOfGroup({ businessUnitId, riskScore: group.riskScore, severity: group.severity }, level, bucket),
+    ...(filter.kev !== undefined ? { kev: filter.kev } : {}),
+    ...(filter.status ? { status: filter.status === 'open' ? { $in: [...OPEN_FINDING_STATUSES] } : filter.status } : {}),
     ...(filter.exception ? { exceptionState: filter.exception === 'none' ? null : filter.exception } : {}),
   };
 }
 
-/** The cells of the scope's units that the filter takes; null while the cells are not built (ensureFindingListCells). */
-export async function readMatchingListCells(scope: Scope, filter: FindingFilter): Promise<FindingListCell[] | null> {
-  if (!(await findingListCellsBuilt())) return null;
-  const units = await unitIdsOfScope(scope);
-  // The filter's equalities go to the query too: PostgreSQL then returns only those cells, and FerretDB decodes fewer.
-  const equalities = filterEqualities(filter);
-  const cells = (await Promise.all(units.map((businessUnitId) => FindingListCellModel.find({ businessUnitId, ...equalities }).lean<FindingListCell[]>()))).flat();
-  return cells.filter((cell) => cellMatches(cell, filter));
+/**
+ * Rows `skip` to `skip + take` of one group in list order (tie hash, then id). A group the page takes whole is one
+ * query per unit; of a larger group, the buckets of the level that holds about `skip + take` matching findings each
+ * are read in order until enough are in hand — so a page inside thousands of findings of one score reads about a
+ * page, and a deeper page reads what lies before it, as a skip does.
+ */
+async function readGroup(group: Group, filter: FindingFilter, skip: number, take: number, order: 1 | -1): Promise<FindingListRow[]> {
+  const inOrder = (rows: FindingListRow[]) => rows.sort((a, b) => order * (a.tieHash - b.tieHash) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+  const read = async (level: number, bucket: number) =>
+    (await Promise.all([...group.units.keys()].map((unit) => FindingListRowModel.find(groupQuery(unit, group, filter, level, bucket), { tieHash: 1, finding: 1 }).lean<FindingListRow[]>()))).flat();
+  const level = skip === 0 && take >= group.count ? 0 : levelFor(group.count, skip + take);
+  const buckets = bucketsAtLevel(level);
+  const rows: FindingListRow[] = [];
+  for (let i = 0; i < buckets && rows.length < skip + take; i++) rows.push(...inOrder(await read(level, order === 1 ? i : buckets - 1 - i)));
+  return rows.slice(skip, skip + take);
 }
 
 /**
- * One page of findings in risk order (then severity, then id, as sortOf) from the list cells: their counts give the
- * total and the risk scores the page spans, and only the findings with those scores are read. Null while the cells
- * are not built (ensureFindingListCells), so the caller reads the findings themselves.
+ * One page of findings in risk order (then severity, then tie order, as sortOf) from the list cells and rows: the
+ * cells' counts give the total and the groups of one risk score and severity the page spans, and only those rows are
+ * read. Null while the
+ * cells are not built (ensureFindingListCells), so the caller reads the findings themselves.
  */
 export async function listFindingsByRisk(options: { scope: Scope; filter: FindingFilter; page: number; pageSize: number; direction: 'asc' | 'desc' }): Promise<{ docs: FindingRecord[]; total: number } | null> {
   const cells = await readMatchingListCells(options.scope, options.filter);
   if (!cells) return null;
-  // rank → unit → findings
-  const ranks = new Map<string, Map<string, number>>();
+  const groups = new Map<string, Group>();
   let total = 0;
   for (const cell of cells) {
     for (const [rank, count] of Object.entries(cell.ranks)) {
       if (count <= 0) continue;
-      const byUnit = ranks.get(rank) ?? new Map<string, number>();
-      byUnit.set(cell.businessUnitId, (byUnit.get(cell.businessUnitId) ?? 0) + count);
-      ranks.set(rank, byUnit);
+      const key = `${rank}|${cell.severity}`;
+      const group = groups.get(key) ?? { riskScore: valueOfRankKey(rank), severity: cell.severity, units: new Map<string, number>(), count: 0 };
+      group.units.set(cell.businessUnitId, (group.units.get(cell.businessUnitId) ?? 0) + count);
+      group.count += count;
+      groups.set(key, group);
       total += count;
     }
   }
   const order = options.direction === 'asc' ? 1 : -1;
   const offset = (options.page - 1) * options.pageSize;
-  const spanned: { rank: string; units: string[] }[] = [];
+  const end = offset + options.pageSize;
+  const spanned: { group: Group; skip: number; take: number }[] = [];
   let before = 0;
-  let skip = 0;
-  for (const [rank, byUnit] of [...ranks].sort(([a], [b]) => order * (valueOfRankKey(a) - valueOfRankKey(b)))) {
-    const count = [...byUnit.values()].reduce((sum, n) => sum + n, 0);
-    if (before + count > offset && before < offset + options.pageSize) {
-      if (spanned.length === 0) skip = offset - before;
-      spanned.push({ rank, units: [...byUnit.keys()] });
+  for (const group of [...groups.values()].sort((a, b) => order * (a.riskScore - b.riskScore) || order * (SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]))) {
+    if (before >= end) break;
+    if (before + group.count > offset) {
+      const skip = Math.max(0, offset - before);
+      spanned.push({ group, skip, take: Math.min(group.count, end - before) - skip });
     }
-    before += count;
-    if (before >= offset + options.pageSize) break;
+    before += group.count;
   }
-  const byRank = await Promise.all(
-    spanned.map(async ({ rank, units: holding }) => {
-      const docs = (await Promise.all(holding.map((unit) => FindingModel.find(rankQuery(unit, valueOfRankKey(rank), options.filter)).lean<FindingRecord[]>()))).flat();
-      return docs.sort((a, b) => order * (a.severityRank - b.severityRank) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
-    }),
-  );
-  return { docs: byRank.flat().slice(skip, skip + options.pageSize), total };
+  const pages = await Promise.all(spanned.map(({ group, skip, take }) => readGroup(group, options.filter, skip, take, order)));
+  return { docs: pages.flat().map(findingOfListRow), total };
 }

@@ -49,7 +49,7 @@ export interface ListFindingsResult {
 }
 
 const SORT_FIELDS: Record<FindingSort, string[]> = {
-  risk: ['riskScore', 'severityRank'],
+  risk: ['riskScore', 'severityRank', 'tieHash'],
   severity: ['severityRank', 'cvss'],
   slaDueAt: ['slaDueAt'],
   lastSeenAt: ['lastSeenAt'],

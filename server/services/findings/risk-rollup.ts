@@ -1,8 +1,8 @@
 import { scopeFilter, type Scope } from '../../auth/scope';
 import { AssetModel, EMPTY_FINDING_COUNTS, NO_RISK, type AssetFindingCounts, type AssetRisk } from '../../models/asset.model';
-import { FindingModel, isOpenFinding } from '../../models/finding.model';
+import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/finding.model';
 import { moveInRankHistogram } from '../trends/rank-histograms';
-import { LIST_CELL_PROJECTION, refreshFindingListContribution } from './finding-list-cells';
+import { refreshFindingListContribution } from './finding-list-cells';
 
 const roundRisk = (value: number) => Math.round(value * 10) / 10;
 
@@ -14,7 +14,8 @@ const roundRisk = (value: number) => Math.round(value * 10) / 10;
  */
 export async function refreshOpenFindingRollup(options: { assetId: string }): Promise<{ counts: AssetFindingCounts; risk: AssetRisk }> {
   // Summed here: FerretDB 1.24's $group answers 0 for `$sum` of a field path (only `$sum: 1` counts hold).
-  const findings = await FindingModel.find({ assetId: options.assetId }, { ...LIST_CELL_PROJECTION, assetName: 1 }).lean();
+  // Whole findings: the findings list's rows hold them (finding-list-rows.ts).
+  const findings = await FindingModel.find({ assetId: options.assetId }).lean<FindingRecord[]>();
   const counts: AssetFindingCounts = { ...EMPTY_FINDING_COUNTS };
   let total = 0;
   let max = 0;
@@ -30,7 +31,7 @@ export async function refreshOpenFindingRollup(options: { assetId: string }): Pr
   if (asset) {
     await moveInRankHistogram({ kind: 'asset-risk', businessUnitId: asset.businessUnitId, from: asset.risk?.max ?? 0, to: risk.max });
     if (findings.some((finding) => finding.assetName !== asset.name)) await FindingModel.updateMany({ assetId: options.assetId, assetName: { $ne: asset.name } }, { $set: { assetName: asset.name } });
-    await refreshFindingListContribution({ assetId: options.assetId, businessUnitId: asset.businessUnitId, findings });
+    await refreshFindingListContribution({ assetId: options.assetId, businessUnitId: asset.businessUnitId, findings: findings.map((finding) => ({ ...finding, assetName: asset.name })) });
   }
   return { counts, risk };
 }

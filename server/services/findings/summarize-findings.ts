@@ -16,12 +16,12 @@ export interface FindingsSummary {
 /** Open findings per severity from the list cells, when they answer the filter and are built. */
 async function countFromListCells(scope: Scope, filter: FindingFilter): Promise<Map<string, number> | null> {
   if (!servedByListCells(filter)) return null;
-  const cells = await readMatchingListCells(scope, filter);
+  // The filter narrowed to open findings: `open` itself where it sets no status, nothing where it asks for fixed ones.
+  if (filter.status === 'fixed') return new Map();
+  const cells = await readMatchingListCells(scope, { ...filter, status: filter.status ?? 'open' });
   if (!cells) return null;
   const counts = new Map<string, number>();
-  for (const cell of cells.filter((c) => (OPEN_FINDING_STATUSES as readonly string[]).includes(c.status))) {
-    counts.set(cell.severity, (counts.get(cell.severity) ?? 0) + Object.values(cell.ranks).reduce((sum, n) => sum + n, 0));
-  }
+  for (const cell of cells) counts.set(cell.severity, (counts.get(cell.severity) ?? 0) + Object.values(cell.ranks).reduce((sum, n) => sum + n, 0));
   return counts;
 }
 

@@ -11,6 +11,7 @@ import { statusAfter } from './finding-lifecycle';
 import { riskBucket, riskScore } from './risk-score';
 import { kevDueAtOf, slaDueAt } from './sla';
 import { readSlaPolicy } from './sla-policy';
+import { tieHashOf } from './tie-order';
 
 /**
  * What a result observed, and so which open findings it may close: `all` (an SSH inventory: packages and
@@ -125,6 +126,7 @@ export async function syncAssetFindings(options: {
     if (!previous) {
       created.push({
         _id: id,
+        tieHash: tieHashOf(id),
         businessUnitId: options.businessUnitId,
         assetId,
         vulnId: finding.vulnId,

@@ -7,9 +7,11 @@ import { FindingListStateModel } from '../../../../server/models/finding-list-st
 import { FindingModel, SEVERITY_RANK, type FindingRecord } from '../../../../server/models/finding.model';
 import type { KbSeverity } from '../../../../server/models/kb-vulnerability.model';
 import { ensureFindingListCells, rebuildFindingListCells } from '../../../../server/services/findings/finding-list-cells';
-import { findingQuery, listFindings, sortOf, type FindingFilter } from '../../../../server/services/findings/list-findings';
+import { findingQuery, listFindings, sortOf, withAssetNames, type FindingFilter } from '../../../../server/services/findings/list-findings';
 import { refreshOpenFindingRollup } from '../../../../server/services/findings/risk-rollup';
 import { riskBucket } from '../../../../server/services/findings/risk-score';
+import { tieHashOf } from '../../../../server/services/findings/tie-order';
+import { forgetBuiltCounters } from '../../../../server/services/findings/counter-state';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
 import { dropDatabase, testDatabaseUri } from '../../../helpers/test-db';
 
@@ -28,8 +30,9 @@ function findingOf(assetId: string, businessUnitId: string, n: number): FindingR
   // Few distinct scores, so ranks hold several findings of several severities: ties are broken as sortOf does.
   const riskScore = [91.5, 77.2, 77.2, 40, 12.3, 0][n % 6]! + (n % 7 === 0 ? 0.1 : 0);
   const now = new Date();
+  const _id = `${assetId}|CVE-2026-${String(20000 + n)} deb pkg-${n}`;
   return {
-    _id: `${assetId}|CVE-2026-${String(20000 + n)} deb pkg-${n}`, businessUnitId, assetId, vulnId: `CVE-2026-${String(20000 + n)}`, vglId: `VGL-${n}`, cves: [`CVE-2026-${String(20000 + n)}`],
+    _id, tieHash: tieHashOf(_id), businessUnitId, assetId, vulnId: `CVE-2026-${String(20000 + n)}`, vglId: `VGL-${n}`, cves: [`CVE-2026-${String(20000 + n)}`],
     ecosystem: 'deb', package: `pkg-${n}`, sourcePackage: null, installedVersion: '1.0-1', fixedVersion: '1.0-2', unfixed: false, severity, severityRank: SEVERITY_RANK[severity],
     cvss: 5, epss: 0.1, kev: n % 5 === 0, kevDueAt: null, rule: 'test', ruleSource: 'osv', confidence: 'confirmed', port: null, riskScore, riskBucket: riskBucket(riskScore),
     slaDueAt: null, status: STATUSES[n % 4]!, timesSeen: 1, firstSeenAt: now, lastSeenAt: now, fixedAt: null, fixedReason: null, reopenedAt: null, lastRunId: 'run',
@@ -61,7 +64,7 @@ beforeAll(async () => {
     await refreshOpenFindingRollup({ assetId: id });
   }
   // The cells are used from here on: kept by the roll-up alone, never rebuilt in this file before the comparison.
-  await FindingListStateModel.create({ _id: 'cells', builtAt: now });
+  await FindingListStateModel.create({ _id: 'list-cells-v2', builtAt: now });
 });
 
 afterAll(async () => {
@@ -126,11 +129,73 @@ describe('findings list from the list cells', () => {
   it('reads the findings themselves until the cells are built, and builds them once', async () => {
     await FindingListStateModel.deleteMany({});
     await FindingListCellModel.deleteMany({});
+    forgetBuiltCounters();
     const scope: Scope = { kind: 'system' };
     const before = await listFindings({ scope, filter: { status: 'open' }, page: 1, pageSize: 10, sort: { by: 'risk', direction: 'desc' } });
     expect(before.total).toBeGreaterThan(10);
     expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2 });
     expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0 });
     expect(await listFindings({ scope, filter: { status: 'open' }, page: 1, pageSize: 10, sort: { by: 'risk', direction: 'desc' } })).toEqual(before);
+  });
+});
+
+describe('findings list inside a large tie', () => {
+  // 2 assets × 400 findings of one risk score (the cap, 100) in two severities: pages inside them read tie buckets.
+  const tieAssets = ['lc-tie-0', 'lc-tie-1'];
+  const scope: Scope = { kind: 'units', businessUnitIds: ['lc-tie'] };
+
+  beforeAll(async () => {
+    await BusinessUnitModel.create({ _id: 'lc-tie', name: 'lc-tie', parentId: null, ancestors: [] });
+    const now = new Date();
+    await AssetModel.create(tieAssets.map((id) => ({ _id: id, businessUnitId: 'lc-tie', name: `${id}.example`, firstSeenAt: now, lastSeenAt: now })));
+    for (const [a, assetId] of tieAssets.entries()) {
+      await FindingModel.insertMany(
+        Array.from({ length: 400 }, (_, i) => {
+          const finding = findingOf(assetId, 'lc-tie', 1000 * (a + 1) + i);
+          const severity = i % 3 === 0 ? 'high' : 'critical';
+          return { ...finding, riskScore: 100, riskBucket: riskBucket(100), severity, severityRank: SEVERITY_RANK[severity] };
+        }),
+      );
+      await refreshOpenFindingRollup({ assetId });
+    }
+  });
+
+  async function expectPagesAsQuery(filters: FindingFilter[]) {
+    for (const filter of filters) {
+      const query = findingQuery({ scope, filter, now: new Date(), dueSoonDays: 7 });
+      const total = await FindingModel.countDocuments(query);
+      const last = Math.ceil(total / 25);
+      for (const direction of ['desc', 'asc'] as const) {
+        for (const page of [1, 2, Math.ceil(last / 2), last]) {
+          const expected = await FindingModel.find(query).sort(sortOf({ by: 'risk', direction })).skip((page - 1) * 25).limit(25).lean();
+          const listed = await listFindings({ scope, filter, page, pageSize: 25, sort: { by: 'risk', direction } });
+          const where = `${JSON.stringify(filter)} ${direction} page ${page}`;
+          expect(listed.total, where).toBe(total);
+          expect(listed.items.map((item) => item.id), where).toEqual(expected.map((doc) => doc._id));
+        }
+      }
+    }
+  }
+
+  it('pages through hundreds of findings of one score in the order of the query over the findings, every field as stored', async () => {
+    await expectPagesAsQuery([{}, { status: 'open' }, { status: 'open', kev: true }, { exception: 'none', severity: 'critical' }, { status: 'fixed' }]);
+    const fromRows = await listFindings({ scope, filter: { status: 'open' }, page: 3, pageSize: 25, sort: { by: 'risk', direction: 'desc' } });
+    const fromFindings = await withAssetNames(
+      await FindingModel.find(findingQuery({ scope, filter: { status: 'open' }, now: new Date(), dueSoonDays: 7 })).sort(sortOf({ by: 'risk', direction: 'desc' })).skip(50).limit(25).lean(),
+      { now: new Date(), policy: { dueSoonDays: 7 } },
+    );
+    expect(fromRows.items.map(({ slaState: _, ...item }) => item)).toEqual(fromFindings.map(({ slaState: _, ...item }) => item));
+  });
+
+  it('follows a change of risk out of the tie, and gives findings recorded before the tie order theirs when the cells are built', async () => {
+    await FindingModel.updateMany({ assetId: 'lc-tie-0', severity: 'high' }, { $set: { riskScore: 55.5 } });
+    await refreshOpenFindingRollup({ assetId: 'lc-tie-0' });
+    await expectPagesAsQuery([{ status: 'open' }, { severity: 'high' }]);
+    await FindingModel.updateMany({ assetId: 'lc-tie-1' }, { $unset: { tieHash: 1 } });
+    await FindingListStateModel.deleteMany({});
+    forgetBuiltCounters();
+    await ensureFindingListCells();
+    expect(await FindingModel.countDocuments({ assetId: 'lc-tie-1', tieHash: { $type: 'number' } })).toBe(400);
+    await expectPagesAsQuery([{ status: 'open' }, { status: 'open', kev: true }]);
   });
 });

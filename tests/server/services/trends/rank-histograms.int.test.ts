@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FindingListStateModel } from '../../../../server/models/finding-list-state.model';
+import { forgetBuiltCounters } from '../../../../server/services/findings/counter-state';
 import { RankHistogramModel } from '../../../../server/models/rank-histogram.model';
 import type { Runtime } from '../../../../server/runtime/runtime';
 import { recordHostResult } from '../../../../server/services/assets/record-host-result';
@@ -39,6 +40,7 @@ async function bothWays(businessUnitIds: string[]) {
   const scope = { kind: 'units', businessUnitIds } as const;
   const byHistogram = await getDashboardOverview({ scope });
   await FindingListStateModel.deleteOne({ _id: 'rank-histograms' });
+  forgetBuiltCounters();
   const byCounters = await getDashboardOverview({ scope });
   await FindingListStateModel.create({ _id: 'rank-histograms', builtAt: new Date() });
   const comparable = (o: typeof byHistogram) => ({ topAssets: o.topAssets, topVulnerabilities: o.topVulnerabilities, kev: o.kev });

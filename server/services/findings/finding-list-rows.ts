@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { forEachWrite } from '../../db/write-limits';
+import { findingListRowCollection, FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
+import type { FindingRecord } from '../../models/finding.model';
+import { rankKeyOf } from './counter-state';
+import { bucketOfHash, TIE_LEVELS, tieHashOf } from './tie-order';
+
+/**
+ * A row's `finding`: these fields' values as a JSON array, dates as epoch milliseconds — about half the bytes of
+ * the finding as an object, and FerretDB's cost per row grows with them.
+ */
+const ROW_FIELDS = [
+  '_id', 'businessUnitId', 'assetId', 'vulnId', 'vglId', 'cves', 'ecosystem', 'package', 'sourcePackage', 'installedVersion', 'fixedVersion', 'unfixed', 'severity', 'severityRank',
+  'cvss', 'epss', 'kev', 'kevDueAt', 'rule', 'ruleSource', 'confidence', 'port', 'riskScore', 'riskBucket', 'slaDueAt', 'status', 'timesSeen', 'firstSeenAt', 'lastSeenAt',
+  'fixedAt', 'fixedReason', 'reopenedAt', 'lastRunId', 'assetName', 'exceptionId', 'exceptionState', 'exceptionExpiresAt', 'tieHash',
+] as const satisfies readonly (keyof FindingRecord)[];
+// Every field of a finding is in a row: the list shows findings from rows alone.
+const _everyFieldInRows: Exclude<keyof FindingRecord, (typeof ROW_FIELDS)[number]> extends never ? true : never = true;
+const DATE_FIELDS: ReadonlySet<string> = new Set(['kevDueAt', 'slaDueAt', 'firstSeenAt', 'lastSeenAt', 'fixedAt', 'reopenedAt', 'exceptionExpiresAt'] satisfies (keyof FindingRecord)[]);
+
+const encodeValue = (value: unknown) => (value instanceof Date ? value.getTime() : (value ?? null));
+
+/** The key of the findings of one unit, risk score and severity; with `level`, of one tie bucket of them. */
+export function rankKeyOfGroup(group: { businessUnitId: string; riskScore: number; severity: string }, level = 0, bucket = 0): string {
+  const key = `${group.businessUnitId}|${rankKeyOf(group.riskScore)}|${group.severity}`;
+  return level === 0 ? key : `${key}|${level}:${bucket}`;
+}
+
+export function listRowOf(finding: FindingRecord): FindingListRow {
+  const tieHash = finding.tieHash ?? tieHashOf(finding._id);
+  const group = { businessUnitId: finding.businessUnitId, riskScore: finding.riskScore, severity: finding.severity };
+  return {
+    _id: finding._id,
+    businessUnitId: finding.businessUnitId,
+    assetId: finding.assetId,
+    status: finding.status,
+    kev: finding.kev,
+    exceptionState: finding.exceptionState ?? null,
+    tieHash,
+    rankKeys: Array.from({ length: TIE_LEVELS + 1 }, (_, level) => rankKeyOfGroup(group, level, bucketOfHash(tieHash, level))),
+    finding: JSON.stringify(ROW_FIELDS.map((field) => encodeValue(field === 'tieHash' ? tieHash : finding[field]))),
+  };
+}
+
+export function findingOfListRow(row: Pick<FindingListRow, 'finding'>): FindingRecord {
+  const values = JSON.parse(row.finding) as unknown[];
+  return Object.fromEntries(ROW_FIELDS.map((field, i) => [field, DATE_FIELDS.has(field) && values[i] !== null ? new Date(values[i] as number) : values[i]])) as unknown as FindingRecord;
+}
+
+/** `<hash> <finding id>`: what a contribution remembers of each row, so a refresh writes only rows that changed. */
+export const rowStampOf = (row: FindingListRow) => `${createHash('sha256').update(row.finding).update(row.rankKeys.join('\n')).digest('hex').slice(0, 16)} ${row._id}`;
+const idOfStamp = (stamp: string) => stamp.slice(17);
+
+/**
+ * Writes the rows of an asset's findings that differ from the stamps stored for it, and deletes the rows of findings
+ * it no longer has; returns the new stamps.
+ */
+export async function refreshFindingListRows(options: { assetId: string; findings: readonly FindingRecord[]; stamps: readonly string[] }): Promise<string[]> {
+  const rows = options.findings.map(listRowOf);
+  const stamps = rows.map(rowStampOf);
+  const stored = new Set(options.stamps);
+  // One command per row (server/db/write-limits.ts): a row may exist without its stamp, after an interrupted refresh.
+  await forEachWrite(rows.filter((_, i) => !stored.has(stamps[i]!)), (row) => findingListRowCollection().replaceOne({ _id: row._id }, row, { upsert: true }));
+  const kept = new Set(rows.map((row) => row._id));
+  const gone = options.stamps.map(idOfStamp).filter((id) => !kept.has(id));
+  // By asset first: FerretDB hands the asset to PostgreSQL's index, where an `$in` alone would read every row.
+  if (gone.length > 0) await FindingListRowModel.deleteMany({ assetId: options.assetId, _id: { $in: gone } });
+  return stamps;
+}
