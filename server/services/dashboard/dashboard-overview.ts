@@ -32,12 +32,13 @@ export interface DashboardOverview {
 const perUnit = async <T>(units: readonly string[], query: (businessUnitId: string) => Promise<T[]>): Promise<T[]> => (await Promise.all(units.map(query))).flat();
 
 /**
- * A unit's top ten by a histogram: its highest values, then the documents holding each value — equalities FerretDB
- * hands to PostgreSQL, where a sort of the unit's documents would read them all.
+ * The top ten of some units by a histogram: their highest values together, then the documents of each unit holding
+ * one of them — equalities FerretDB hands to PostgreSQL, where a sort of the documents would read them all.
  */
-async function holdingTopValues<T>(kind: RankKind, businessUnitId: string, holding: (value: number) => Promise<T[]>, order: (a: T, b: T) => number): Promise<T[]> {
-  const values = await topRankValues({ kind, businessUnitId, count: TOP });
-  return (await Promise.all(values.map(holding))).flat().sort(order).slice(0, TOP);
+async function holdingTopValues<T>(kind: RankKind, businessUnitIds: readonly string[], holding: (businessUnitId: string, value: number) => Promise<T[]>, order: (a: T, b: T) => number): Promise<T[]> {
+  const values = await topRankValues({ kind, businessUnitIds, count: TOP });
+  const held = await Promise.all([...values].flatMap(([businessUnitId, unitValues]) => unitValues.map((value) => holding(businessUnitId, value))));
+  return held.flat().sort(order).slice(0, TOP);
 }
 
 /** The most open findings per vulnerability: each unit's leaders, added up by vulnerability (exact for one unit). */
@@ -45,7 +46,7 @@ async function topVulnerabilities(units: readonly string[], byHistogram: boolean
   const projection = { vulnId: 1, severity: 1, kev: 1, open: 1 };
   const counts = await perUnit(units, (businessUnitId) =>
     byHistogram
-      ? holdingTopValues('vuln-open', businessUnitId, (open) => FindingVulnCountModel.find({ businessUnitId, open }, projection).lean(), (a, b) => b.open - a.open || a._id.localeCompare(b._id))
+      ? holdingTopValues('vuln-open', [businessUnitId], (unit, open) => FindingVulnCountModel.find({ businessUnitId: unit, open }, projection).lean(), (a, b) => b.open - a.open || a._id.localeCompare(b._id))
       : FindingVulnCountModel.find({ businessUnitId, open: { $gt: 0 } }, projection).sort({ open: -1, _id: 1 }).limit(TOP).lean(),
   );
   const byVuln = new Map<string, { vulnId: string; severity: KbSeverity; kev: boolean; openFindings: number }>();
@@ -55,17 +56,17 @@ async function topVulnerabilities(units: readonly string[], byHistogram: boolean
     byVuln.set(count.vulnId, vuln);
   }
   const top = [...byVuln.values()].sort((a, b) => b.openFindings - a.openFindings || a.vulnId.localeCompare(b.vulnId)).slice(0, TOP);
-  const titles = new Map((await KbVulnerabilityModel.find({ _id: { $in: top.map((v) => v.vulnId) } }, { title: 1 }).lean()).map((record) => [record._id, record.title ?? null]));
+  // One lookup by id each: FerretDB reads the whole KnowledgeBase for an `$in`.
+  const records = await Promise.all(top.map((vuln) => KbVulnerabilityModel.findOne({ _id: vuln.vulnId }, { title: 1 }).lean()));
+  const titles = new Map(records.flatMap((record) => (record ? [[record._id, record.title ?? null] as const] : [])));
   return top.map((vuln) => ({ ...vuln, title: titles.get(vuln.vulnId) ?? null }));
 }
 
 async function topAssets(units: readonly string[], byHistogram: boolean): Promise<DashboardOverview['topAssets']> {
   const projection = { name: 1, businessUnitId: 1, risk: 1, 'openFindings.total': 1 };
-  const assets = await perUnit(units, (businessUnitId) =>
-    byHistogram
-      ? holdingTopValues('asset-risk', businessUnitId, (max) => AssetModel.find({ businessUnitId, 'risk.max': max }, projection).lean(), (a, b) => b.risk.max - a.risk.max || a._id.localeCompare(b._id))
-      : AssetModel.find({ businessUnitId, 'risk.max': { $gt: 0 } }, projection).sort({ 'risk.max': -1, _id: 1 }).limit(TOP).lean(),
-  );
+  const assets = byHistogram
+    ? await holdingTopValues('asset-risk', units, (businessUnitId, max) => AssetModel.find({ businessUnitId, 'risk.max': max }, projection).lean(), (a, b) => b.risk.max - a.risk.max || a._id.localeCompare(b._id))
+    : await perUnit(units, (businessUnitId) => AssetModel.find({ businessUnitId, 'risk.max': { $gt: 0 } }, projection).sort({ 'risk.max': -1, _id: 1 }).limit(TOP).lean());
   return assets
     .sort((a, b) => b.risk.max - a.risk.max || a._id.localeCompare(b._id))
     .slice(0, TOP)

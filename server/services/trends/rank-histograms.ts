@@ -24,16 +24,22 @@ async function readHistogram(kind: RankKind, businessUnitId: string): Promise<Ma
   return new Map(Object.entries(histogram?.ranks ?? {}).flatMap(([key, count]) => (count > 0 ? [[valueOfRankKey(key), count] as const] : [])));
 }
 
-/** The highest values, enough of them to hold `count` assets or vulnerabilities (all of a tie included). */
-export async function topRankValues(options: { kind: RankKind; businessUnitId: string; count: number }): Promise<number[]> {
-  const values: number[] = [];
+/**
+ * The highest values over the units together, enough of them to hold `count` assets or vulnerabilities (all of a tie
+ * included): per unit, those of them it holds — so units whose values all rank lower are not read at all.
+ */
+export async function topRankValues(options: { kind: RankKind; businessUnitIds: readonly string[]; count: number }): Promise<Map<string, number[]>> {
+  const histograms = await Promise.all(options.businessUnitIds.map(async (businessUnitId) => [businessUnitId, await readHistogram(options.kind, businessUnitId)] as const));
+  const merged = new Map<number, number>();
+  for (const [, histogram] of histograms) for (const [value, count] of histogram) merged.set(value, (merged.get(value) ?? 0) + count);
+  const top = new Set<number>();
   let held = 0;
-  for (const [value, count] of [...(await readHistogram(options.kind, options.businessUnitId))].sort(([a], [b]) => b - a)) {
+  for (const [value, count] of [...merged].sort(([a], [b]) => b - a)) {
     if (held >= options.count) break;
-    values.push(value);
+    top.add(value);
     held += count;
   }
-  return values;
+  return new Map(histograms.map(([businessUnitId, histogram]) => [businessUnitId, [...histogram.keys()].filter((value) => top.has(value))]));
 }
 
 /** How many assets or vulnerabilities have a value above zero. */
