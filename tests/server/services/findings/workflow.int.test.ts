@@ -14,6 +14,7 @@ import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
 import { dropDatabase, testDatabaseUri } from '../../../helpers/test-db';
 import { testContext, testPrincipal } from '../../../helpers/trpc-context';
 import { seedKb } from '../kb/kb-seed';
+import { tieHashOf } from '../../../../server/services/findings/tie-order';
 
 /**
  * The workflow on real FerretDB with the seeded KB, through tRPC: exceptions with four-eyes approval, rejection,
@@ -127,8 +128,10 @@ describe('exceptions', () => {
     await expect(otherManagerA().exceptions.approve({ id: requested.id })).rejects.toMatchObject({ code: 'CONFLICT' });
 
     const covered = await analystA().findings.list({ exception: 'risk-accepted' });
-    // Equal risk: by id. Covered findings keep their status and run no SLA.
-    expect(covered.items.map((f) => [f.id, f.status, f.exceptionState, f.slaState])).toEqual(findingsA.map((id) => [id, 'new', 'risk-accepted', null]));
+    // Equal risk and severity: in tie order (tie-order.ts; highest hash first in the default order). Covered findings
+    // keep their status and run no SLA.
+    const inTieOrder = [...findingsA].sort((x, y) => tieHashOf(y) - tieHashOf(x) || x.localeCompare(y));
+    expect(covered.items.map((f) => [f.id, f.status, f.exceptionState, f.slaState])).toEqual(inTieOrder.map((id) => [id, 'new', 'risk-accepted', null]));
     expect((await AssetModel.findById(assetA, { openFindings: 1, risk: 1 }).lean())!).toMatchObject({ openFindings: { total: 0 }, risk: { max: 0, total: 0 } });
     expect((await analystA().findings.sla()).counts.find((c) => c.severity === 'high')).toEqual({ severity: 'high', ok: 0, 'due-soon': 0, breached: 0 });
   });
