@@ -87,6 +87,8 @@ export interface Asset {
   openFindings: AssetFindingCounts;
   criticality: number;
   risk: AssetRisk;
+  /** `risk.total` again at the top level, where FerretDB 1.24 can hand an equality on it to PostgreSQL (it keeps dotted paths). */
+  riskTotal: number;
   lastScanRunId: string | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
@@ -111,6 +113,7 @@ const assetSchema = new Schema<Asset>(
     openFindings: { type: Schema.Types.Mixed, default: () => ({ ...EMPTY_FINDING_COUNTS }) },
     criticality: { type: Number, min: ASSET_CRITICALITY_MIN, max: ASSET_CRITICALITY_MAX, default: DEFAULT_ASSET_CRITICALITY },
     risk: { type: Schema.Types.Mixed, default: () => ({ ...NO_RISK }) },
+    riskTotal: { type: Number, default: 0 },
     lastScanRunId: { type: String, default: null },
     firstSeenAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
@@ -124,6 +127,8 @@ assetSchema.index({ businessUnitId: 1, hostnames: 1 });
 assetSchema.index({ businessUnitId: 1, 'sshHostKeys.fingerprint': 1 });
 assetSchema.index({ businessUnitId: 1, lastSeenAt: -1 });
 assetSchema.index({ businessUnitId: 1, 'risk.max': -1 });
+// The dashboard's riskiest assets: by total risk (rank histogram `asset-risk`).
+assetSchema.index({ businessUnitId: 1, riskTotal: -1 });
 
 export const AssetModel = defineModel<Asset>('Asset', assetSchema);
 

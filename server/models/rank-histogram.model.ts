@@ -8,7 +8,7 @@ export type RankKind = (typeof RANK_KINDS)[number];
 /**
  * How many of a business unit's assets (or vulnerabilities) hold each value of one dashboard measure, `_id` =
  * `${kind}|${businessUnitId}`, `ranks` mapping `r<value × 10>` to a count (values ≤ 0 are not counted):
- * - `asset-risk`: assets by their worst open finding's risk (asset.risk.max);
+ * - `asset-risk`: assets by the sum of their open findings' risk (asset.risk.total);
  * - `vuln-open`: vulnerabilities by their open findings (finding_vuln_counts.open);
  * - `kev-asset-open`: assets by their open KEV findings (finding_kev_assets.open).
  * Kept with `$inc` where those values change, so the dashboard finds its top ten by reading the few values at the

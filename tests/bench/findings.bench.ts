@@ -119,6 +119,7 @@ function withCounters(asset: Asset, findings: FindingRecord[]): Asset {
     asset.risk.total = Math.round((asset.risk.total + finding.riskScore) * 10) / 10;
     asset.risk.max = Math.max(asset.risk.max, finding.riskScore);
   }
+  asset.riskTotal = asset.risk.total;
   return asset;
 }
 
@@ -144,7 +145,7 @@ async function seed(now: number): Promise<void> {
     const asset = {
       _id: id, businessUnitId: unitOf(i), name: `host-${i}.bench`, hostnames: [`host-${i}.bench`], addresses: [`127.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], sshHostKeys: [], macs: [],
       os: null, kernel: null, services: [], packageCount: 700, inventoryAt: null, openFindings: { critical: 0, high: 0, medium: 0, low: 0, none: 0, unknown: 0, total: 0 },
-      criticality: 1 + (i % 5), risk: { max: 0, total: 0 }, lastScanRunId: 'bench-run', firstSeenAt: new Date(now - 200 * DAY_MS), lastSeenAt: new Date(now), hostKeyAlert: null, evidence: { services: null, inventory: null },
+      criticality: 1 + (i % 5), risk: { max: 0, total: 0 }, riskTotal: 0, lastScanRunId: 'bench-run', firstSeenAt: new Date(now - 200 * DAY_MS), lastSeenAt: new Date(now), hostKeyAlert: null, evidence: { services: null, inventory: null },
     } as Asset;
     const own = findingsOf(i, asset, now);
     findings.push(...own);

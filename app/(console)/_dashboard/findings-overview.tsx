@@ -85,8 +85,8 @@ export function FindingsOverview({ overview }: { overview: DashboardOverviewData
                   <span className="dash-meter" aria-hidden="true">
                     <span style={{ width: `${asset.riskMax}%` }} />
                   </span>
-                  <span className="dash-top-figure" title="worst finding’s risk · open findings">
-                    {asset.riskMax.toFixed(1)} · {formatCount(asset.openFindings)}
+                  <span className="dash-top-figure" title="total risk · worst finding’s risk · open findings">
+                    {formatCount(Math.round(asset.riskTotal))} · {asset.riskMax.toFixed(1)} · {formatCount(asset.openFindings)}
                   </span>
                 </li>
               ))}

@@ -64,11 +64,14 @@ async function topVulnerabilities(units: readonly string[], byHistogram: boolean
 
 async function topAssets(units: readonly string[], byHistogram: boolean): Promise<DashboardOverview['topAssets']> {
   const projection = { name: 1, businessUnitId: 1, risk: 1, 'openFindings.total': 1 };
+  // By total risk, then the worst finding: an asset's one finding at the cap (thousands share it) ranks below one
+  // with many serious ones, and ties are rare.
+  const order = (a: { _id: string; risk: { max: number; total: number } }, b: typeof a) => b.risk.total - a.risk.total || b.risk.max - a.risk.max || a._id.localeCompare(b._id);
   const assets = byHistogram
-    ? await holdingTopValues('asset-risk', units, (businessUnitId, max) => AssetModel.find({ businessUnitId, 'risk.max': max }, projection).lean(), (a, b) => b.risk.max - a.risk.max || a._id.localeCompare(b._id))
-    : await perUnit(units, (businessUnitId) => AssetModel.find({ businessUnitId, 'risk.max': { $gt: 0 } }, projection).sort({ 'risk.max': -1, _id: 1 }).limit(TOP).lean());
+    ? await holdingTopValues('asset-risk', units, (businessUnitId, total) => AssetModel.find({ businessUnitId, riskTotal: total }, projection).lean(), order)
+    : await perUnit(units, (businessUnitId) => AssetModel.find({ businessUnitId, 'risk.total': { $gt: 0 } }, projection).sort({ 'risk.total': -1, 'risk.max': -1, _id: 1 }).limit(TOP).lean());
   return assets
-    .sort((a, b) => b.risk.max - a.risk.max || a._id.localeCompare(b._id))
+    .sort(order)
     .slice(0, TOP)
     .map((asset) => ({ id: asset._id, name: asset.name, businessUnitId: asset.businessUnitId, riskMax: asset.risk.max, riskTotal: asset.risk.total, openFindings: asset.openFindings?.total ?? 0 }));
 }

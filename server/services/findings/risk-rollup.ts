@@ -26,10 +26,10 @@ export async function refreshOpenFindingRollup(options: { assetId: string }): Pr
     max = Math.max(max, finding.riskScore);
   }
   const risk: AssetRisk = { max, total: roundRisk(total) };
-  const asset = await AssetModel.findById(options.assetId, { businessUnitId: 1, name: 1, 'risk.max': 1 }).lean();
-  await AssetModel.updateOne({ _id: options.assetId }, { $set: { openFindings: counts, risk } });
+  const asset = await AssetModel.findById(options.assetId, { businessUnitId: 1, name: 1, 'risk.total': 1 }).lean();
+  await AssetModel.updateOne({ _id: options.assetId }, { $set: { openFindings: counts, risk, riskTotal: risk.total } });
   if (asset) {
-    await moveInRankHistogram({ kind: 'asset-risk', businessUnitId: asset.businessUnitId, from: asset.risk?.max ?? 0, to: risk.max });
+    await moveInRankHistogram({ kind: 'asset-risk', businessUnitId: asset.businessUnitId, from: asset.risk?.total ?? 0, to: risk.total });
     if (findings.some((finding) => finding.assetName !== asset.name)) await FindingModel.updateMany({ assetId: options.assetId, assetName: { $ne: asset.name } }, { $set: { assetName: asset.name } });
     await refreshFindingListContribution({ assetId: options.assetId, businessUnitId: asset.businessUnitId, findings: findings.map((finding) => ({ ...finding, assetName: asset.name })) });
   }

@@ -1,3 +1,4 @@
+import { forEachWrite } from '../../db/write-limits';
 import { AssetModel } from '../../models/asset.model';
 import { FindingKevAssetModel } from '../../models/finding-kev-asset.model';
 import { FindingVulnCountModel } from '../../models/finding-vuln-count.model';
@@ -16,7 +17,7 @@ export async function moveInRankHistogram(options: { kind: RankKind; businessUni
   await rankHistogramCollection().updateOne({ _id: histogramId(options.kind, options.businessUnitId) }, { $inc: inc, $setOnInsert: { kind: options.kind, businessUnitId: options.businessUnitId } }, { upsert: true });
 }
 
-export const rankHistogramsBuilt = () => countersBuilt('rank-histograms');
+export const rankHistogramsBuilt = () => countersBuilt('rank-histograms-v2');
 
 /** value → how many hold it, the values with none left out. */
 async function readHistogram(kind: RankKind, businessUnitId: string): Promise<Map<number, number>> {
@@ -57,17 +58,22 @@ function histogramOf(values: Iterable<number>): Record<string, number> {
 export async function rebuildRankHistograms(options: { businessUnitId: string }): Promise<void> {
   const { businessUnitId } = options;
   const [assets, vulns, kevAssets] = await Promise.all([
-    AssetModel.find({ businessUnitId }, { 'risk.max': 1 }).lean(),
+    AssetModel.find({ businessUnitId }, { 'risk.total': 1, riskTotal: 1 }).lean(),
     FindingVulnCountModel.find({ businessUnitId }, { open: 1 }).lean(),
     FindingKevAssetModel.find({ businessUnitId }, { open: 1 }).lean(),
   ]);
   const histograms: [RankKind, Record<string, number>][] = [
-    ['asset-risk', histogramOf(assets.map((asset) => asset.risk?.max ?? 0))],
+    ['asset-risk', histogramOf(assets.map((asset) => asset.risk?.total ?? 0))],
     ['vuln-open', histogramOf(vulns.map((vuln) => vuln.open))],
     ['kev-asset-open', histogramOf(kevAssets.map((asset) => asset.open))],
   ];
+  // Assets rolled up before `riskTotal` existed get it here, the build every unit gets once (ensureRankHistograms).
+  await forEachWrite(
+    assets.filter((asset) => asset.riskTotal !== (asset.risk?.total ?? 0)),
+    (asset) => AssetModel.updateOne({ _id: asset._id }, { $set: { riskTotal: asset.risk?.total ?? 0 } }),
+  );
   for (const [kind, ranks] of histograms) await RankHistogramModel.replaceOne({ _id: histogramId(kind, businessUnitId) }, { kind, businessUnitId, ranks }, { upsert: true });
 }
 
 /** Counts every unit's histograms once; the dashboard reads the counters the slow way until then. */
-export const ensureRankHistograms = () => buildCountersOnce('rank-histograms', (businessUnitId) => rebuildRankHistograms({ businessUnitId }));
+export const ensureRankHistograms = () => buildCountersOnce('rank-histograms-v2', (businessUnitId) => rebuildRankHistograms({ businessUnitId }));

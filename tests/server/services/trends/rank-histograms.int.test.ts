@@ -39,10 +39,10 @@ async function histograms() {
 async function bothWays(businessUnitIds: string[]) {
   const scope = { kind: 'units', businessUnitIds } as const;
   const byHistogram = await getDashboardOverview({ scope });
-  await FindingListStateModel.deleteOne({ _id: 'rank-histograms' });
+  await FindingListStateModel.deleteOne({ _id: 'rank-histograms-v2' });
   forgetBuiltCounters();
   const byCounters = await getDashboardOverview({ scope });
-  await FindingListStateModel.create({ _id: 'rank-histograms', builtAt: new Date() });
+  await FindingListStateModel.create({ _id: 'rank-histograms-v2', builtAt: new Date() });
   const comparable = (o: typeof byHistogram) => ({ topAssets: o.topAssets, topVulnerabilities: o.topVulnerabilities, kev: o.kev });
   return { byHistogram: comparable(byHistogram), byCounters: comparable(byCounters) };
 }
@@ -51,7 +51,7 @@ beforeAll(async () => {
   runtime = await openTestRuntime({ uri });
   await seedKb();
   for (const host of hosts) assetIds.push((await record(host, 'run-1', true))!.assetId);
-  await FindingListStateModel.create({ _id: 'rank-histograms', builtAt: new Date() });
+  await FindingListStateModel.create({ _id: 'rank-histograms-v2', builtAt: new Date() });
 });
 
 afterAll(async () => {
