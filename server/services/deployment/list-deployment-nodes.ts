@@ -64,7 +64,9 @@ function toRun(doc: Pick<DeploymentReport, '_id' | 'kind' | 'startedAt' | 'finis
 }
 
 async function nodeStatus(node: string, now: number): Promise<DeploymentNodeStatus | null> {
-  const newestFirst = { finishedAt: -1, _id: -1 } as const;
+  // Nodes stamp runs to the second, so two runs can finish in one; the console's own receipt time (to the
+  // millisecond, reports arrive in the order they were made) breaks the tie, not the random report id.
+  const newestFirst = { finishedAt: -1, receivedAt: -1, _id: -1 } as const;
   const recent = await DeploymentReportModel.find({ node }, WITHOUT_OUTPUT).sort(newestFirst).limit(RECENT_RUNS).lean();
   const last = recent[0];
   if (!last) return null;

@@ -38,7 +38,7 @@ export function driftSummaryBytes(tasks: readonly DriftTask[]): number {
 
 /** Deletes the node's reports beyond the newest REPORT_HISTORY_PER_NODE (no TTL indexes on FerretDB). */
 async function pruneHistory(node: string): Promise<number> {
-  const old = await DeploymentReportModel.find({ node }, { _id: 1 }).sort({ finishedAt: -1, _id: -1 }).skip(REPORT_HISTORY_PER_NODE).lean();
+  const old = await DeploymentReportModel.find({ node }, { _id: 1 }).sort({ finishedAt: -1, receivedAt: -1, _id: -1 }).skip(REPORT_HISTORY_PER_NODE).lean();
   if (old.length === 0) return 0;
   const { deletedCount } = await DeploymentReportModel.deleteMany({ _id: { $in: old.map((doc) => doc._id) } });
   return deletedCount;

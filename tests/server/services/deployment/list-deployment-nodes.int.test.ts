@@ -57,6 +57,16 @@ describe('deployment status', () => {
     expect(node.ageSeconds).toBe(10 * 60);
   });
 
+  it('takes the report received last as the newest of two the node finished in the same second (it stamps to the second)', async () => {
+    const second = ago(5);
+    for (let i = 0; i < 6; i++) {
+      const node = `same-second-${i}`;
+      await record(sampleReport(node, { kind: 'drift' }, second), new Date(second.getTime() + 1));
+      await record(sampleReport(node, { kind: 'reconcile' }, second), new Date(second.getTime() + 2));
+      expect((await statusOf(node)).lastRun.kind, node).toBe('reconcile');
+    }
+  });
+
   it('shows a refused head, a node that never applied anything and a failed drift check as they were sent', async () => {
     const unsigned = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
     await record(
