@@ -48,9 +48,9 @@ function groupQuery(businessUnitId: string, group: Group, filter: FindingFilter,
 
 /**
  * Rows `skip` to `skip + take` of one group in list order (tie hash, then id). A group the page takes whole is one
- * query per unit; of a larger group, the buckets of the level that holds about `skip + take` matching findings each
- * are read in order until enough are in hand — so a page inside thousands of findings of one score reads about a
- * page, and a deeper page reads what lies before it, as a skip does.
+ * query per unit; of a larger group, the buckets of the level whose buckets hold a quarter to all of `skip + take`
+ * matching findings (levelFor) are read in order until enough are in hand — so a page inside thousands of findings of
+ * one score reads about a page, and a deeper page reads what lies before it, as a skip does.
  */
 async function readGroup(group: Group, filter: FindingFilter, skip: number, take: number, order: 1 | -1): Promise<FindingListRow[]> {
   const inOrder = (rows: FindingListRow[]) => rows.sort((a, b) => order * (a.tieHash - b.tieHash) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
@@ -66,8 +66,7 @@ async function readGroup(group: Group, filter: FindingFilter, skip: number, take
 /**
  * One page of findings in risk order (then severity, then tie order, as sortOf) from the list cells and rows: the
  * cells' counts give the total and the groups of one risk score and severity the page spans, and only those rows are
- * read. Null while the
- * cells are not built (ensureFindingListCells), so the caller reads the findings themselves.
+ * read. Null while the cells are not built (ensureFindingListCells), so the caller reads the findings themselves.
  */
 export async function listFindingsByRisk(options: { scope: Scope; filter: FindingFilter; page: number; pageSize: number; direction: 'asc' | 'desc' }): Promise<{ docs: FindingRecord[]; total: number } | null> {
   const cells = await readMatchingListCells(options.scope, options.filter);
