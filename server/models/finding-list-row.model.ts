@@ -37,8 +37,8 @@ const findingListRowSchema = new Schema<FindingListRow>(
   { collection: 'finding_list_rows', versionKey: false },
 );
 findingListRowSchema.index({ rankKeys: 1 });
+// Rows are read by rank key and replaced or deleted by asset (finding-list-rows.ts, rebuildFindingListCells).
 findingListRowSchema.index({ assetId: 1 });
-findingListRowSchema.index({ businessUnitId: 1 });
 
 export const FindingListRowModel = defineModel<FindingListRow>('FindingListRow', findingListRowSchema);
 

@@ -9,8 +9,10 @@ import { FindingListStateModel } from '../../models/finding-list-state.model';
 export const rankKeyOf = (value: number) => `r${Math.round(value * 10)}`;
 export const valueOfRankKey = (key: string) => Number(key.slice(1)) / 10;
 
-/** `list-cells-v2`: the cells by filter keys, and every finding's tie order (the first `cells` counted by status). */
-/** `rank-histograms-v2`: assets by their total risk (the first ones counted them by their worst finding). */
+/**
+ * `list-cells-v2`: the cells by filter keys, the list rows, and every finding's tie order (the first `cells` counted
+ * by status); `rank-histograms-v2`: assets by their total risk (the first ones counted them by their worst finding).
+ */
 export type CounterState = 'list-cells-v2' | 'rank-histograms-v2';
 
 /**
