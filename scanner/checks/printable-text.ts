@@ -16,21 +16,18 @@ export function toPrintableText(options: { bytes: Buffer | string; maxChars: num
 
 const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
 
-function isInvisible(code: number): boolean {
-  return (
-    code < 0x20 || // C0 controls
-    (code >= 0x7f && code <= 0x9f) || // DEL, C1 controls
-    (code >= 0x200b && code <= 0x200f) || // zero-width, LRM/RLM
-    (code >= 0x2028 && code <= 0x202e) || // line/paragraph separators, bidi embeddings and overrides
-    (code >= 0x2060 && code <= 0x2069) || // word joiner, bidi isolates
-    code === 0xfeff
-  );
-}
+/**
+ * By Unicode category rather than a hand list: every control (Cc), format character (Cf: bidi
+ * marks, zero-width, soft hyphen, Arabic number signs, tag characters…) and line or paragraph
+ * separator (Zl, Zp) — a list missed U+0602 once, from random bytes.
+ */
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]$/u;
 
 function escapeChar(char: string): string {
   const named = NAMED_ESCAPES[char];
   if (named) return named;
+  if (!INVISIBLE.test(char)) return char;
   const code = char.codePointAt(0)!;
-  if (!isInvisible(code)) return char;
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 }

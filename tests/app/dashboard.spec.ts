@@ -78,10 +78,7 @@ describe('console dashboard', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    collectPageErrors(page, pageErrors);
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    collectPageErrors(page, pageErrors, { consoleErrors: { refusedStatuses: [] } });
     await signIn(page, consoleServer.url, account);
     expect(new URL(page.url()).pathname).toBe('/');
   }, 3 * TIMEOUT);

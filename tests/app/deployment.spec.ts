@@ -65,10 +65,7 @@ describe('console deployment page', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    collectPageErrors(page, pageErrors);
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    collectPageErrors(page, pageErrors, { consoleErrors: { refusedStatuses: [] } });
     await signIn(page, consoleServer.url, admin);
   }, 4 * TIMEOUT);
 

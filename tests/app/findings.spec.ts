@@ -107,11 +107,8 @@ describe('console findings: list, export, exceptions with four eyes, detail, SLA
   const settled = (target: Page, testId: string) => expect.poll(() => target.getByTestId(testId).getAttribute('aria-busy')).toBe('false');
   const rows = () => page.getByTestId('finding-row');
   const watch = (target: Page) => {
-    collectPageErrors(target, pageErrors);
-    target.on('console', (message) => {
-      // Refusals on purpose (400 too-short justification, 403 four-eyes) are logged by the browser as failed resources.
-      if (message.type() === 'error' && !/status of (400|403)/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
-    });
+    // Refusals on purpose (400 too-short justification, 403 four-eyes) are logged by the browser as failed resources.
+    collectPageErrors(target, pageErrors, { consoleErrors: { refusedStatuses: [400, 403] } });
   };
 
   beforeAll(async () => {

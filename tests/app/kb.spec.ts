@@ -38,11 +38,8 @@ describe('console KnowledgeBase', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    collectPageErrors(page, pageErrors);
-    page.on('console', (message) => {
-      // The not-found page answers 404 on purpose; the browser logs that as a failed resource.
-      if (message.type() === 'error' && !/status of 404/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
-    });
+    // The not-found page answers 404 on purpose; the browser logs that as a failed resource.
+    collectPageErrors(page, pageErrors, { consoleErrors: { refusedStatuses: [404] } });
     account = await createAccount(consoleServer, { mongodbUri: uri });
     await signIn(page, consoleServer.url, account);
   }, 3 * TIMEOUT);

@@ -50,11 +50,8 @@ describe('console sign-in, second factor and administration pages', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    collectPageErrors(page, pageErrors);
-    page.on('console', (message) => {
-      // Bad input, refused sign-ins and forbidden pages answer 400/401/403 on purpose; the browser logs them as failed resources.
-      if (message.type() === 'error' && !/status of (400|401|403|429)/.test(message.text())) pageErrors.push(`console ${page.url()}: ${message.text()}`);
-    });
+    // Bad input, refused sign-ins and forbidden pages answer 400/401/403 on purpose; the browser logs them as failed resources.
+    collectPageErrors(page, pageErrors, { consoleErrors: { refusedStatuses: [400, 401, 403, 429] } });
   }, 3 * TIMEOUT);
 
   afterAll(async () => {

@@ -36,11 +36,8 @@ describe('console scanning: scanner nodes, scans, runs, assets', () => {
     session = await launchBrowser();
     page = await session.context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    collectPageErrors(page, pageErrors);
-    page.on('console', (message) => {
-      // The invalid scan is refused with 400 on purpose; the browser logs that as a failed resource.
-      if (message.type() === 'error' && !/status of 400/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
-    });
+    // The invalid scan is refused with 400 on purpose; the browser logs that as a failed resource.
+    collectPageErrors(page, pageErrors, { consoleErrors: { refusedStatuses: [400] } });
     await signIn(page, consoleServer.url, account);
   }, 3 * TIMEOUT);
 

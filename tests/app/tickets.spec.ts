@@ -52,11 +52,8 @@ describe('console tickets and webhooks', () => {
   const poll = <T,>(read: () => Promise<T>) => expect.poll(read, { timeout: TIMEOUT / 2 });
   const settled = (target: Page, testId: string) => poll(() => target.getByTestId(testId).getAttribute('aria-busy')).toBe('false');
   const watch = (target: Page) => {
-    collectPageErrors(target, pageErrors);
-    target.on('console', (message) => {
-      // The refused due date (400) is on purpose; the browser logs it as a failed resource.
-      if (message.type() === 'error' && !/status of 400/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
-    });
+    // The refused due date (400) is on purpose; the browser logs it as a failed resource.
+    collectPageErrors(target, pageErrors, { consoleErrors: { refusedStatuses: [400] } });
   };
   const openFindings = (assetId: string) => FindingModel.countDocuments({ assetId, status: { $in: ['new', 'active', 'reopened'] } });
   /** A host result of the lab inventory, recorded as the scan path records it, `daysAgo` in the past. */

@@ -68,10 +68,22 @@ export function screenshotPath(name: string): string {
  */
 export const TRANSIENT_HYDRATION_ERROR = /Minified React error #418; visit https:\/\/react\.dev\/errors\/418\?args\[\]=HTML&/;
 
-/** Collects the page's uncaught errors into `errors`; the transient hydration error above is logged with its page. */
-export function collectPageErrors(page: Page, errors: string[]): void {
+/**
+ * Collects the page's uncaught errors into `errors`; the transient hydration error above is logged with its page.
+ * With `consoleErrors`, console errors are collected too, except the failed resources answering one of
+ * `refusedStatuses` (a spec's refusals on purpose, which the browser logs as failed resources); each is recorded
+ * with the resource that failed, which the console text leaves out.
+ */
+export function collectPageErrors(page: Page, errors: string[], options?: { consoleErrors: { refusedStatuses: number[] } }): void {
   page.on('pageerror', (error) => {
     if (TRANSIENT_HYDRATION_ERROR.test(error.message)) console.warn(`transient hydration mismatch (React #418) on ${page.url()}`);
     else errors.push(`pageerror on ${page.url()}: ${error.message}`);
+  });
+  if (!options) return;
+  const refused = new RegExp(`status of (${options.consoleErrors.refusedStatuses.join('|')}) `);
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (options.consoleErrors.refusedStatuses.length > 0 && refused.test(message.text())) return;
+    errors.push(`console on ${page.url()}: ${message.text()} (${message.location().url || 'no resource'})`);
   });
 }

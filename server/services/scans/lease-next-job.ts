@@ -5,7 +5,8 @@ import { ScanRunModel } from '../../models/scan-run.model';
 import type { JobSpec } from '../../../scanner/protocol/v1/schemas';
 import { knownHostKeys } from '../assets/asset-identity';
 import { finishJobIfComplete } from './finish-scan-job';
-import { newLeaseId, takeJobLease } from './scan-job-lease';
+import { releaseLease } from '../../scheduler/lease';
+import { jobLeaseName, newLeaseId, takeJobLease } from './scan-job-lease';
 
 /** Candidates looked at per poll; the oldest first, so runs are served in launch order. */
 const CANDIDATES = 20;
@@ -26,7 +27,16 @@ export async function leaseNextJob(options: { node: ScannerNode; leaseTtlMs: num
     const leaseId = newLeaseId();
     if (!(await takeJobLease({ jobId: job._id, leaseId, ttlMs: options.leaseTtlMs, now }))) continue;
     const leaseExpiresAt = new Date(now.getTime() + options.leaseTtlMs);
-    await ScanJobModel.updateOne({ _id: job._id }, { $set: { status: 'leased', leaseId, nodeId: options.node._id, leaseExpiresAt }, $inc: { attempts: 1 } });
+    // The candidate was read before the lease was taken: another node may have finished it and released its
+    // lease since. A done or failed job is never taken back (CI once saw a completed run's job leased again).
+    const taken = await ScanJobModel.updateOne(
+      { _id: job._id, status: { $in: ['queued', 'leased'] } },
+      { $set: { status: 'leased', leaseId, nodeId: options.node._id, leaseExpiresAt }, $inc: { attempts: 1 } },
+    );
+    if (taken.modifiedCount === 0) {
+      await releaseLease({ name: jobLeaseName(job._id), holder: leaseId });
+      continue;
+    }
     const done = new Set((await ScanHostResultModel.find({ jobId: job._id }, { address: 1 }).lean()).map((r) => r.address));
     const remaining = job.hosts.filter((host) => !done.has(host));
     if (remaining.length === 0) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toPrintableText } from '../../../scanner/checks/printable-text';
 import { identifyGreeting, identifyHttpServer } from '../../../scanner/checks/service-fingerprints';
@@ -86,8 +87,19 @@ describe('toPrintableText', () => {
     ['\x1b[31mred\x07\0', '\\x1b[31mred\\x07\\x00'],
     ['\u202egnp.exe \u200bzero\ufeffend', '\\u202egnp.exe \\u200bzero\\ufeffend'],
     ['caf\u00e9 \u65e5\u672c', 'caf\u00e9 \u65e5\u672c'],
+    ['\u0602\u061c\u00ad\u180e\u2066x\u2069\ufff9', '\\u0602\\u061c\\xad\\u180e\\u2066x\\u2069\\ufff9'],
+    ['\u{e0041}tag \u{1d173}', '\\u{e0041}tag \\u{1d173}'],
+    ['\u0085a\u2028b\u2029c', '\\x85a\\u2028b\\u2029c'],
+    ['\u{1f600}\u00a0x', '\u{1f600}\u00a0x'],
   ])('%j → %j', (input, output) => {
     expect(toPrintableText({ bytes: Buffer.from(input, 'utf8'), maxChars: 100 })).toBe(output);
+  });
+
+  it('leaves no control or format character in any of 2,000 random byte strings', () => {
+    for (let trial = 0; trial < 2000; trial++) {
+      const text = toPrintableText({ bytes: randomBytes(256), maxChars: 4096 });
+      expect([...text].filter((char) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(char))).toEqual([]);
+    }
   });
 
   it('invalid UTF-8 becomes the replacement character', () => {
