@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { inject } from 'vitest';
 
@@ -8,11 +9,25 @@ export function testDatabaseUri(): { uri: string; dbName: string } {
   return { uri: `${inject('ferretdbUri').replace(/\/+$/, '')}/${dbName}`, dbName };
 }
 
+/**
+ * PostgreSQL refuses a DROP SCHEMA that races another file's DDL on the shared catalog ("tuple concurrently
+ * updated"); the drop is tried again, as a user would.
+ */
+const CATALOG_RACE = /tuple concurrently updated|deadlock detected/;
+
 export async function dropDatabase(uri: string): Promise<void> {
   const client = new MongoClient(uri);
   try {
     await client.connect();
-    await client.db().dropDatabase();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.db().dropDatabase();
+        return;
+      } catch (error) {
+        if (attempt >= 5 || !CATALOG_RACE.test((error as Error).message)) throw error;
+        await sleep(100 * attempt);
+      }
+    }
   } finally {
     await client.close();
   }
