@@ -1,23 +1,17 @@
 import type { Collection } from 'mongodb';
 import { Schema } from 'mongoose';
 import { defineModel } from './define-model';
-import type { ExceptionState, FindingStatus } from './finding.model';
 
 /**
  * One finding as the findings list in risk order reads it (README "Findings list at a million findings"), `_id` = the
  * finding's id. `finding` holds the finding as JSON: FerretDB 1.24 decodes a stored document field by field through
  * encoding/json, and one string costs a fraction of forty fields. `rankKeys` (finding-list-rows.ts) name its unit,
- * risk score and severity, alone and with its tie bucket at each level, so a page is read by one equality FerretDB
- * hands to PostgreSQL. Kept by the asset's roll-up beside the list cells.
+ * status class (open or closed), risk score and severity, alone and with its tie bucket at each level, so a page is
+ * read by one equality FerretDB hands to PostgreSQL. Kept by the asset's roll-up beside the list cells.
  */
 export interface FindingListRow {
   _id: string;
-  businessUnitId: string;
   assetId: string;
-  status: FindingStatus;
-  kev: boolean;
-  exceptionState: ExceptionState | null;
-  tieHash: number;
   rankKeys: string[];
   finding: string;
 }
@@ -25,12 +19,7 @@ export interface FindingListRow {
 const findingListRowSchema = new Schema<FindingListRow>(
   {
     _id: { type: String, required: true },
-    businessUnitId: { type: String, required: true },
     assetId: { type: String, required: true },
-    status: { type: String, required: true },
-    kev: { type: Boolean, required: true },
-    exceptionState: { type: String, default: null },
-    tieHash: { type: Number, required: true },
     rankKeys: { type: [String], required: true },
     finding: { type: String, required: true },
   },

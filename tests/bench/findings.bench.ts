@@ -171,7 +171,7 @@ async function seed(now: number): Promise<void> {
 async function buildCounters(): Promise<void> {
   const start = performance.now();
   const cells = seededContributions.size > 0
-    ? await buildCountersOnce('list-cells-v2', (businessUnitId) => writeFindingListCells({ businessUnitId, contributions: seededContributions.get(businessUnitId) ?? new Map() }))
+    ? await buildCountersOnce('list-cells-v3', (businessUnitId) => writeFindingListCells({ businessUnitId, contributions: seededContributions.get(businessUnitId) ?? new Map() }))
     : await ensureFindingListCells();
   const built = performance.now();
   if (cells.rebuiltUnits > 0) line(`findings list cells (first build${seededContributions.size > 0 ? ', from the seed' : ''})`, `${cells.rebuiltUnits} units in ${((built - start) / 1000).toFixed(1)} s`);

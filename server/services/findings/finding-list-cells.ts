@@ -150,10 +150,10 @@ export async function writeFindingListCells(options: { businessUnitId: string; c
   await insertInBatches((docs) => FindingListCellModel.insertMany(docs), Object.entries(cells).map(([id, ranks]) => ({ ...cellOfId(id), ranks })));
 }
 
-export const findingListCellsBuilt = () => countersBuilt('list-cells-v2');
+export const findingListCellsBuilt = () => countersBuilt('list-cells-v3');
 
 /**
  * Counts every unit's cells once; until then the findings list reads the findings themselves. Run by the
  * `finding-counters` job.
  */
-export const ensureFindingListCells = () => buildCountersOnce('list-cells-v2', (businessUnitId) => rebuildFindingListCells({ businessUnitId }));
+export const ensureFindingListCells = () => buildCountersOnce('list-cells-v3', (businessUnitId) => rebuildFindingListCells({ businessUnitId }));

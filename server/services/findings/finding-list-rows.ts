@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { forEachWrite } from '../../db/write-limits';
 import { findingListRowCollection, FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
-import type { FindingRecord } from '../../models/finding.model';
+import { isOpenFinding, type FindingRecord, type FindingStatus } from '../../models/finding.model';
+import type { FindingStatusFilter } from './list-findings';
 import { rankKeyOf } from './counter-state';
 import { bucketOfHash, TIE_LEVELS, tieHashOf } from './tie-order';
 
@@ -20,23 +21,33 @@ const DATE_FIELDS: ReadonlySet<string> = new Set(['kevDueAt', 'slaDueAt', 'first
 
 const encodeValue = (value: unknown) => (value instanceof Date ? value.getTime() : (value ?? null));
 
-/** The key of the findings of one unit, risk score and severity; with `level`, of one tie bucket of them. */
-export function rankKeyOfGroup(group: { businessUnitId: string; riskScore: number; severity: string }, level = 0, bucket = 0): string {
-  const key = `${group.businessUnitId}|${rankKeyOf(group.riskScore)}|${group.severity}`;
+/**
+ * A finding's status class in its rank keys: open (new, active, reopened) or closed (fixed), so a list of open
+ * findings — the list people use — never reads a fixed one.
+ */
+export type RowStatusClass = 'open' | 'closed';
+export const statusClassOf = (status: FindingStatus): RowStatusClass => (isOpenFinding(status) ? 'open' : 'closed');
+/** The status classes a list's status filter reads: one for a status or `open`, both without one. */
+export const statusClassesOfFilter = (status: FindingStatusFilter | undefined): RowStatusClass[] =>
+  status === undefined ? ['open', 'closed'] : [status === 'open' ? 'open' : statusClassOf(status)];
+
+/** The key of the findings of one unit, status class, risk score and severity; with `level`, of one tie bucket of them. */
+export function rankKeyOfGroup(group: { businessUnitId: string; statusClass: RowStatusClass; riskScore: number; severity: string }, level = 0, bucket = 0): string {
+  const key = `${group.businessUnitId}|${group.statusClass === 'open' ? 'o' : 'c'}|${rankKeyOf(group.riskScore)}|${group.severity}`;
   return level === 0 ? key : `${key}|${level}:${bucket}`;
 }
 
+/**
+ * A row holds no field of its own beyond the rank keys and the asset (its roll-up deletes by asset): FerretDB's
+ * cost per row grows with its fields, so the list's other conditions (status within the class, KEV, exception) are
+ * tested on the decoded finding.
+ */
 export function listRowOf(finding: FindingRecord): FindingListRow {
   const tieHash = finding.tieHash ?? tieHashOf(finding._id);
-  const group = { businessUnitId: finding.businessUnitId, riskScore: finding.riskScore, severity: finding.severity };
+  const group = { businessUnitId: finding.businessUnitId, statusClass: statusClassOf(finding.status), riskScore: finding.riskScore, severity: finding.severity };
   return {
     _id: finding._id,
-    businessUnitId: finding.businessUnitId,
     assetId: finding.assetId,
-    status: finding.status,
-    kev: finding.kev,
-    exceptionState: finding.exceptionState ?? null,
-    tieHash,
     rankKeys: Array.from({ length: TIE_LEVELS + 1 }, (_, level) => rankKeyOfGroup(group, level, bucketOfHash(tieHash, level))),
     finding: JSON.stringify(ROW_FIELDS.map((field) => encodeValue(field === 'tieHash' ? tieHash : finding[field]))),
   };

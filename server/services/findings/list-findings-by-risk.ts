@@ -1,13 +1,12 @@
-import type { FilterQuery } from 'mongoose';
 import type { Scope } from '../../auth/scope';
 import { unitIdsOfScope } from '../business-units/unit-scope';
 import { FindingListCellModel, type FindingListCell } from '../../models/finding-list-cell.model';
 import { FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
-import { OPEN_FINDING_STATUSES, SEVERITY_RANK, type FindingRecord } from '../../models/finding.model';
+import { isOpenFinding, SEVERITY_RANK, type FindingRecord } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { valueOfRankKey } from './counter-state';
 import { cellKeysOfFilter, findingListCellsBuilt } from './finding-list-cells';
-import { findingOfListRow, rankKeyOfGroup } from './finding-list-rows';
+import { findingOfListRow, rankKeyOfGroup, statusClassesOfFilter } from './finding-list-rows';
 import type { FindingFilter } from './list-findings';
 import { bucketsAtLevel, levelFor } from './tie-order';
 
@@ -33,34 +32,34 @@ interface Group {
   count: number;
 }
 
-/**
- * The list rows of one unit, risk score and severity (or of one tie bucket of them) that match the filter: one rank
- * key, which FerretDB hands to PostgreSQL and its pushdown index, and the filter's own conditions beside it.
- */
-function groupQuery(businessUnitId: string, group: Group, filter: FindingFilter, level: number, bucket: number): FilterQuery<FindingListRow> {
-  return {
-    rankKeys: rankKeyOfGroup({ businessUnitId, riskScore: group.riskScore, severity: group.severity }, level, bucket),
-    ...(filter.kev !== undefined ? { kev: filter.kev } : {}),
-    ...(filter.status ? { status: filter.status === 'open' ? { $in: [...OPEN_FINDING_STATUSES] } : filter.status } : {}),
-    ...(filter.exception ? { exceptionState: filter.exception === 'none' ? null : filter.exception } : {}),
-  };
+/** Whether a finding of the group's severity and scope passes the filter's status, KEV and exception conditions. */
+function matches(finding: FindingRecord, filter: FindingFilter): boolean {
+  if (filter.status && (filter.status === 'open' ? !isOpenFinding(finding.status) : finding.status !== filter.status)) return false;
+  if (filter.kev !== undefined && finding.kev !== filter.kev) return false;
+  if (filter.exception && (finding.exceptionState ?? 'none') !== filter.exception) return false;
+  return true;
 }
 
 /**
- * Rows `skip` to `skip + take` of one group in list order (tie hash, then id). A group the page takes whole is one
- * query per unit; of a larger group, the buckets of the level whose buckets hold a quarter to all of `skip + take`
- * matching findings (levelFor) are read in order until enough are in hand — so a page inside thousands of findings of
- * one score reads about a page, and a deeper page reads what lies before it, as a skip does.
+ * Findings `skip` to `skip + take` of one group in list order (tie hash, then id). A group the page takes whole is
+ * one query per unit and status class; of a larger group, the buckets of the level whose buckets hold a quarter to
+ * all of `skip + take` matching findings (levelFor) are read in order until enough are in hand — so a page inside
+ * thousands of findings of one score reads about a page, and a deeper page reads what lies before it, as a skip
+ * does. Each read is one rank key, which FerretDB hands to PostgreSQL and its pushdown index.
  */
-async function readGroup(group: Group, filter: FindingFilter, skip: number, take: number, order: 1 | -1): Promise<FindingListRow[]> {
-  const inOrder = (rows: FindingListRow[]) => rows.sort((a, b) => order * (a.tieHash - b.tieHash) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+async function readGroup(group: Group, filter: FindingFilter, skip: number, take: number, order: 1 | -1): Promise<FindingRecord[]> {
+  const inOrder = (findings: FindingRecord[]) => findings.sort((a, b) => order * (a.tieHash - b.tieHash) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+  const keys = [...group.units.keys()].flatMap((businessUnitId) => statusClassesOfFilter(filter.status).map((statusClass) => ({ businessUnitId, statusClass, riskScore: group.riskScore, severity: group.severity })));
   const read = async (level: number, bucket: number) =>
-    (await Promise.all([...group.units.keys()].map((unit) => FindingListRowModel.find(groupQuery(unit, group, filter, level, bucket), { tieHash: 1, finding: 1 }).lean<FindingListRow[]>()))).flat();
+    (await Promise.all(keys.map((key) => FindingListRowModel.find({ rankKeys: rankKeyOfGroup(key, level, bucket) }, { finding: 1 }).lean<FindingListRow[]>())))
+      .flat()
+      .map(findingOfListRow)
+      .filter((finding) => matches(finding, filter));
   const level = skip === 0 && take >= group.count ? 0 : levelFor(group.count, skip + take);
   const buckets = bucketsAtLevel(level);
-  const rows: FindingListRow[] = [];
-  for (let i = 0; i < buckets && rows.length < skip + take; i++) rows.push(...inOrder(await read(level, order === 1 ? i : buckets - 1 - i)));
-  return rows.slice(skip, skip + take);
+  const findings: FindingRecord[] = [];
+  for (let i = 0; i < buckets && findings.length < skip + take; i++) findings.push(...inOrder(await read(level, order === 1 ? i : buckets - 1 - i)));
+  return findings.slice(skip, skip + take);
 }
 
 /**
@@ -98,5 +97,5 @@ export async function listFindingsByRisk(options: { scope: Scope; filter: Findin
     before += group.count;
   }
   const pages = await Promise.all(spanned.map(({ group, skip, take }) => readGroup(group, options.filter, skip, take, order)));
-  return { docs: pages.flat().map(findingOfListRow), total };
+  return { docs: pages.flat(), total };
 }
