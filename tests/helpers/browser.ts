@@ -80,10 +80,9 @@ export function collectPageErrors(page: Page, errors: string[], options?: { cons
     else errors.push(`pageerror on ${page.url()}: ${error.message}`);
   });
   if (!options) return;
-  const refused = new RegExp(`status of (${options.consoleErrors.refusedStatuses.join('|')}) `);
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
-    if (options.consoleErrors.refusedStatuses.length > 0 && refused.test(message.text())) return;
+    if (options.consoleErrors.refusedStatuses.some((status) => message.text().includes(`status of ${status} `))) return;
     errors.push(`console on ${page.url()}: ${message.text()} (${message.location().url || 'no resource'})`);
   });
 }

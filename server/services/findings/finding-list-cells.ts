@@ -26,12 +26,29 @@ function cellOfId(id: string): CellKeys & { _id: string } {
   return { _id: id, businessUnitId: parts.slice(0, -4).join('|'), statusKey, severity, kevKey, exceptionKey };
 }
 
-/** The cells a finding counts in: its own status, `open` when open, and `any`, by its own KEV and exception key or `any`. */
+/** A finding's keys in each filter dimension: its own status, `open` when open, and `any`; its own KEV and exception key, and `any`. */
+function filterKeysOf(finding: Pick<ListCellFinding, 'status' | 'kev' | 'exceptionState'>): { statusKeys: CellStatusKey[]; kevKeys: CellKevKey[]; exceptionKeys: CellExceptionKey[] } {
+  return {
+    statusKeys: [finding.status, 'any', ...(isOpenFinding(finding.status) ? (['open'] as const) : [])],
+    kevKeys: [finding.kev ? 'kev' : 'no', 'any'],
+    exceptionKeys: [finding.exceptionState ?? 'none', 'any'],
+  };
+}
+
+/** The cells a finding counts in: every combination of its filter keys. */
 function cellIdsOf(finding: ListCellFinding): string[] {
-  const statusKeys: CellStatusKey[] = [finding.status, 'any', ...(isOpenFinding(finding.status) ? (['open'] as const) : [])];
-  const kevKeys: CellKevKey[] = [finding.kev ? 'kev' : 'no', 'any'];
-  const exceptionKeys: CellExceptionKey[] = [finding.exceptionState ?? 'none', 'any'];
+  const { statusKeys, kevKeys, exceptionKeys } = filterKeysOf(finding);
   return statusKeys.flatMap((statusKey) => kevKeys.flatMap((kevKey) => exceptionKeys.map((exceptionKey) => findingListCellId({ businessUnitId: finding.businessUnitId, statusKey, severity: finding.severity, kevKey, exceptionKey }))));
+}
+
+/**
+ * Whether a finding passes a filter's status, KEV and exception conditions: exactly when it counts in the filter's
+ * cells, so the rows a page shows agree with the total the cells give.
+ */
+export function inFilterCells(finding: Pick<ListCellFinding, 'status' | 'kev' | 'exceptionState'>, filter: Pick<FindingFilter, 'status' | 'kev' | 'exception'>): boolean {
+  const keys = cellKeysOfFilter(filter);
+  const own = filterKeysOf(finding);
+  return own.statusKeys.includes(keys.statusKey) && own.kevKeys.includes(keys.kevKey) && own.exceptionKeys.includes(keys.exceptionKey);
 }
 
 /** The keys of the cells (one per severity, or the filter's severity) that hold exactly the findings a filter takes. */

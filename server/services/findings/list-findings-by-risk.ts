@@ -2,10 +2,10 @@ import type { Scope } from '../../auth/scope';
 import { unitIdsOfScope } from '../business-units/unit-scope';
 import { FindingListCellModel, type FindingListCell } from '../../models/finding-list-cell.model';
 import { FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
-import { isOpenFinding, SEVERITY_RANK, type FindingRecord } from '../../models/finding.model';
+import { SEVERITY_RANK, type FindingRecord } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { valueOfRankKey } from './counter-state';
-import { cellKeysOfFilter, findingListCellsBuilt } from './finding-list-cells';
+import { cellKeysOfFilter, findingListCellsBuilt, inFilterCells } from './finding-list-cells';
 import { findingOfListRow, rankKeyOfGroup, statusClassesOfFilter } from './finding-list-rows';
 import type { FindingFilter } from './list-findings';
 import { bucketsAtLevel, levelFor } from './tie-order';
@@ -32,14 +32,6 @@ interface Group {
   count: number;
 }
 
-/** Whether a finding of the group's severity and scope passes the filter's status, KEV and exception conditions. */
-function matches(finding: FindingRecord, filter: FindingFilter): boolean {
-  if (filter.status && (filter.status === 'open' ? !isOpenFinding(finding.status) : finding.status !== filter.status)) return false;
-  if (filter.kev !== undefined && finding.kev !== filter.kev) return false;
-  if (filter.exception && (finding.exceptionState ?? 'none') !== filter.exception) return false;
-  return true;
-}
-
 /**
  * Findings `skip` to `skip + take` of one group in list order (tie hash, then id). A group the page takes whole is
  * one query per unit and status class; of a larger group, the buckets of the level whose buckets hold a quarter to
@@ -54,7 +46,7 @@ async function readGroup(group: Group, filter: FindingFilter, skip: number, take
     (await Promise.all(keys.map((key) => FindingListRowModel.find({ rankKeys: rankKeyOfGroup(key, level, bucket) }, { finding: 1 }).lean<FindingListRow[]>())))
       .flat()
       .map(findingOfListRow)
-      .filter((finding) => matches(finding, filter));
+      .filter((finding) => inFilterCells(finding, filter));
   const level = skip === 0 && take >= group.count ? 0 : levelFor(group.count, skip + take);
   const buckets = bucketsAtLevel(level);
   const findings: FindingRecord[] = [];

@@ -1,7 +1,6 @@
 import { ScanHostResultModel, ScanJobModel, type ScanJob } from '../../models/scan-job.model';
 import { ScanRunModel } from '../../models/scan-run.model';
-import { releaseLease } from '../../scheduler/lease';
-import { jobLeaseName, returnJobToQueue } from './scan-job-lease';
+import { releaseJobLease, returnJobToQueue } from './scan-job-lease';
 
 /** A job is retried this many times (lease lost, node failure) before it is marked failed. */
 export const MAX_JOB_ATTEMPTS = 5;
@@ -25,9 +24,7 @@ export async function finishJobIfComplete(options: { job: Pick<ScanJob, '_id' | 
   const now = options.now ?? new Date();
   const stored = await ScanHostResultModel.countDocuments({ jobId: job._id });
   let outcome: 'done' | 'requeued' | 'failed';
-  const release = async () => {
-    if (job.leaseId) await releaseLease({ name: jobLeaseName(job._id), holder: job.leaseId });
-  };
+  const release = () => releaseJobLease({ jobId: job._id, leaseId: job.leaseId });
   if (stored >= job.hosts.length) {
     await ScanJobModel.updateOne({ _id: job._id }, { $set: { status: 'done', finishedAt: now, leaseExpiresAt: null } });
     await release();

@@ -5,8 +5,7 @@ import { ScanRunModel } from '../../models/scan-run.model';
 import type { JobSpec } from '../../../scanner/protocol/v1/schemas';
 import { knownHostKeys } from '../assets/asset-identity';
 import { finishJobIfComplete } from './finish-scan-job';
-import { releaseLease } from '../../scheduler/lease';
-import { jobLeaseName, newLeaseId, takeJobLease } from './scan-job-lease';
+import { newLeaseId, releaseJobLease, takeJobLease } from './scan-job-lease';
 
 /** Candidates looked at per poll; the oldest first, so runs are served in launch order. */
 const CANDIDATES = 20;
@@ -34,7 +33,7 @@ export async function leaseNextJob(options: { node: ScannerNode; leaseTtlMs: num
       { $set: { status: 'leased', leaseId, nodeId: options.node._id, leaseExpiresAt }, $inc: { attempts: 1 } },
     );
     if (taken.modifiedCount === 0) {
-      await releaseLease({ name: jobLeaseName(job._id), holder: leaseId });
+      await releaseJobLease({ jobId: job._id, leaseId });
       continue;
     }
     const done = new Set((await ScanHostResultModel.find({ jobId: job._id }, { address: 1 }).lean()).map((r) => r.address));

@@ -19,6 +19,11 @@ export async function takeJobLease(options: { jobId: string; leaseId: string; tt
   return acquireLease({ name: jobLeaseName(options.jobId), holder: options.leaseId, ttlMs: options.ttlMs, ...(options.now ? { now: options.now } : {}) });
 }
 
+/** Gives up a job's lease, if this lease id holds it (a job never leased has none). */
+export async function releaseJobLease(options: { jobId: string; leaseId: string | null | undefined }): Promise<void> {
+  if (options.leaseId) await releaseLease({ name: jobLeaseName(options.jobId), holder: options.leaseId });
+}
+
 /**
  * The job a request names, if the node still holds its lease. A node whose lease expired and was taken by
  * another learns it here (CONFLICT) and stops the job: two nodes never deliver the same job.
@@ -35,6 +40,6 @@ export async function requireJobLease(options: { node: ScannerNode; jobId: strin
 
 /** Puts a job back in the queue at once (node shut down, disabled, or run paused); its finished hosts are kept. */
 export async function returnJobToQueue(job: Pick<ScanJob, '_id' | 'leaseId'>): Promise<void> {
-  if (job.leaseId) await releaseLease({ name: jobLeaseName(job._id), holder: job.leaseId });
+  await releaseJobLease({ jobId: job._id, leaseId: job.leaseId });
   await ScanJobModel.updateOne({ _id: job._id, leaseId: job.leaseId }, { $set: { status: 'queued', leaseId: null, nodeId: null, leaseExpiresAt: null } });
 }

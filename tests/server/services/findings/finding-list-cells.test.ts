@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellKeysOfFilter, contributionChange, contributionOf, findingListCellId, type ListCellFinding } from '../../../../server/services/findings/finding-list-cells';
+import { cellKeysOfFilter, contributionChange, contributionOf, findingListCellId, inFilterCells, type ListCellFinding } from '../../../../server/services/findings/finding-list-cells';
 
 const finding = (over: Partial<ListCellFinding>): ListCellFinding => ({ businessUnitId: 'u|1', status: 'active', severity: 'high', kev: true, exceptionState: null, riskScore: 81.3, ...over });
 
@@ -32,5 +32,19 @@ describe('list cells', () => {
     [{ kev: true, exception: 'none' as const, severity: 'critical' as const }, { statusKey: 'any', kevKey: 'kev', exceptionKey: 'none', severity: 'critical' }],
   ])('reads filter %j from the cells keyed %j', (filter, keys) => {
     expect(cellKeysOfFilter(filter)).toEqual(keys);
+  });
+
+  it('passes a finding through a filter exactly when it counts in that filter\'s cell', () => {
+    const findings = (['new', 'active', 'reopened', 'fixed'] as const).flatMap((status) =>
+      [true, false].flatMap((kev) => ([null, 'risk-accepted', 'false-positive'] as const).map((exceptionState) => finding({ status, kev, exceptionState }))),
+    );
+    const filters = ([undefined, 'open', 'new', 'fixed'] as const).flatMap((status) =>
+      [undefined, true, false].flatMap((kev) => ([undefined, 'none', 'risk-accepted'] as const).map((exception) => ({ status, kev, exception }))),
+    );
+    for (const one of findings)
+      for (const filter of filters) {
+        const cell = findingListCellId({ businessUnitId: 'u|1', severity: 'high', ...cellKeysOfFilter(filter) });
+        expect(inFilterCells(one, filter)).toBe(cell in contributionOf([one]));
+      }
   });
 });
