@@ -128,8 +128,10 @@ type launchOptions struct {
 	tlsCert       string
 	tlsKey        string
 	tlsCA         string
-	logLevel      slog.Level
-	version       bool
+	// Built from the three above: the launcher's listener serves TLS itself (wire_proxy.go).
+	tlsConfig *tls.Config
+	logLevel  slog.Level
+	version   bool
 	// pushdownIndexes: keep GIN indexes FerretDB's equality pushdown can use (pushdown_indexes.go).
 	pushdownIndexes bool
 	// gcPercent and memoryLimit tune Go's garbage collector (applyGCSettings); nil: the environment's GOGC/GOMEMLIMIT rule.
@@ -317,10 +319,12 @@ func parseFlags(args []string, stderr io.Writer) (*launchOptions, error) {
 		return nil, configErr("--tls-cert and --tls-key must be given together")
 
 	default:
-		// FerretDB checks these too, but with less readable, wrapped errors.
-		if _, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey); err != nil {
+		cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+		if err != nil {
 			return nil, configErr("cannot load --tls-cert %q / --tls-key %q: %s", o.tlsCert, o.tlsKey, err)
 		}
+
+		o.tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 
 		if o.tlsCA != "" {
 			b, err := os.ReadFile(o.tlsCA)
@@ -328,9 +332,13 @@ func parseFlags(args []string, stderr io.Writer) (*launchOptions, error) {
 				return nil, configErr("cannot read --tls-ca: %s", err)
 			}
 
-			if !x509.NewCertPool().AppendCertsFromPEM(b) {
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(b) {
 				return nil, configErr("--tls-ca %q contains no PEM certificate", o.tlsCA)
 			}
+
+			o.tlsConfig.ClientAuth = tls.RequireAndVerifyClientCert
+			o.tlsConfig.ClientCAs = pool
 		}
 	}
 
@@ -650,16 +658,17 @@ func run(ctx context.Context, stop func(), args []string, stdout, stderr io.Writ
 	}
 
 	useTLS := o.tlsCert != ""
-	if useTLS {
-		cfg.Listener = ferretdb.ListenerConfig{
-			TLS:         o.listenAddr,
-			TLSCertFile: o.tlsCert,
-			TLSKeyFile:  o.tlsKey,
-			TLSCAFile:   o.tlsCA,
-		}
-	} else {
-		cfg.Listener = ferretdb.ListenerConfig{TCP: o.listenAddr}
+
+	// FerretDB listens only on a socket in a directory of ours; clients reach it through the launcher's own
+	// listener (wire_proxy.go), which lets one update of a document through at a time (write_locks.go).
+	socketDir, err := os.MkdirTemp("", "vigil-ferretdb-")
+	if err != nil {
+		return runtimeErr("cannot create the socket directory: %s", err)
 	}
+	defer os.RemoveAll(socketDir)
+
+	socket := filepath.Join(socketDir, "ferretdb.sock")
+	cfg.Listener = ferretdb.ListenerConfig{Unix: socket}
 
 	switch o.backend {
 	case "sqlite":
@@ -692,8 +701,14 @@ func run(ctx context.Context, stop func(), args []string, stdout, stderr io.Writ
 	// New also binds the listener (so the port is known right after it returns).
 	// Telemetry: the embeddable package never creates the telemetry reporter and
 	// additionally disables and locks telemetry in its (non-persisted) state.
+	proxy, err := newWireProxy(o.listenAddr, o.tlsConfig, socket, logger)
+	if err != nil {
+		return runtimeErr("cannot start FerretDB: %s", err)
+	}
+
 	f, err := ferretdb.New(cfg)
 	if err != nil {
+		_ = proxy.listener.Close()
 		return runtimeErr("cannot start FerretDB: %s", stripLazyErrors(err.Error()))
 	}
 
@@ -703,28 +718,32 @@ func run(ctx context.Context, stop func(), args []string, stdout, stderr io.Writ
 	done := make(chan error, 1)
 	go func() { done <- f.Run(runCtx) }()
 
-	// shutdown stops the server and waits for it.
+	proxied := make(chan struct{})
+	go func() {
+		proxy.serve(runCtx)
+		close(proxied)
+	}()
+
+	// shutdown stops the server and the launcher's listener and waits for both.
 	shutdown := func() error {
 		cancelRun()
-		return <-done
+		err := <-done
+		<-proxied
+
+		return err
 	}
 
-	uri := f.MongoDBURI()
-
-	u, err := url.Parse(uri)
+	// Advertise a dialable host (a wildcard listen reports [::] or 0.0.0.0).
+	addr, err := dialAddr(proxy.listener.Addr().String())
 	if err != nil {
 		_ = shutdown()
-		return runtimeErr("FerretDB returned an invalid URI %q: %s", uri, err)
+		return runtimeErr("cannot determine listen address from %q: %s", proxy.listener.Addr(), err)
 	}
 
-	addr, err := dialAddr(u.Host)
-	if err != nil {
-		_ = shutdown()
-		return runtimeErr("cannot determine listen address from %q: %s", uri, err)
+	u := &url.URL{Scheme: "mongodb", Host: addr, Path: "/"}
+	if useTLS {
+		u.RawQuery = url.Values{"tls": []string{"true"}}.Encode()
 	}
-
-	// Advertise a dialable host (FerretDB reports [::] / 0.0.0.0 for wildcard listens).
-	u.Host = addr
 
 	if err = waitAccepting(ctx, addr, useTLS, o.tlsCA != ""); err != nil {
 		_ = shutdown()
