@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 import { defineModel } from './define-model';
 
-export const RECONCILE_RESULTS = ['applied', 'unchanged', 'refused', 'failed'] as const;
+export const RECONCILE_RESULTS = ['applied', 'unchanged', 'refused', 'failed', 'rolled-back', 'held'] as const;
 export type ReconcileResult = (typeof RECONCILE_RESULTS)[number];
 
 /** Of the branch head a reconciliation looked at: signed by an allowed signer, not signed, or signed by someone else. */

@@ -66,8 +66,8 @@ function sshKey(name: string): string {
 }
 
 /** Commits the node's desired content and pushes it; `sign` picks the signature (or none). */
-function commitRelease(motd: string, sign: { ssh: string } | { gpg: string } | 'unsigned'): string {
-  writeFileSync(path.join(work, 'inventory/hosts.yml'), inventory(motd));
+function commitRelease(motd: string, sign: { ssh: string } | { gpg: string } | 'unsigned', health: 'healthy' | 'unhealthy' = 'healthy'): string {
+  writeFileSync(path.join(work, 'inventory/hosts.yml'), inventory(motd, health));
   git('add', '-A');
   const signing =
     sign === 'unsigned'
@@ -81,7 +81,7 @@ function commitRelease(motd: string, sign: { ssh: string } | { gpg: string } | '
   return git('rev-parse', 'HEAD');
 }
 
-function inventory(motd: string): string {
+function inventory(motd: string, health: 'healthy' | 'unhealthy'): string {
   return [
     'all:',
     '  hosts:',
@@ -89,6 +89,7 @@ function inventory(motd: string): string {
     '      ansible_python_interpreter: /usr/bin/python3',
     `      managed_dir: ${JSON.stringify(managed)}`,
     `      motd: ${JSON.stringify(motd)}`,
+    `      healthy: ${health === 'healthy'}`,
     '',
   ].join('\n');
 }
@@ -173,6 +174,11 @@ writeFileSync(
     '        dest: "{{ managed_dir }}/motd"',
     '        content: "{{ motd }}\\n"',
     '        mode: "0644"',
+    // What a role's health gate does when the console does not come back healthy: the run fails after a change.
+    '    - name: Health gate',
+    '      ansible.builtin.fail:',
+    '        msg: the node is not healthy',
+    '      when: not (healthy | bool)',
     '',
   ].join('\n'),
 );
@@ -180,6 +186,7 @@ git('checkout', '--quiet', '-b', 'main');
 
 describe('vigil-gitops (ansible-pull of signed commits)', () => {
   let first = '';
+  let second = '';
 
   it('applies a commit signed by an allowed SSH key and records it', { timeout: 180_000 }, async () => {
     first = commitRelease('release one', { ssh: opsKey });
@@ -258,6 +265,32 @@ describe('vigil-gitops (ansible-pull of signed commits)', () => {
     expect(motd()).toBe('release two\n');
     expect(status()).toMatchObject({ applied: { commit: next }, last: { result: 'applied' } });
     expect(await reported()).toMatchObject({ applied: { sha: next, subject: 'release two' }, reconcile: { result: 'applied', changed: 1 } });
+    second = next;
+  });
+
+  it('rolls back a signed commit whose run fails its health gate, then holds it until the branch moves on', { timeout: 180_000 }, async () => {
+    const broken = commitRelease('release broken', { ssh: opsKey }, 'unhealthy');
+    const run = await gitops('reconcile', sshConfig);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`ansible-pull of ${broken} failed`);
+    expect(run.stderr).toContain(`rolling back to ${second}`);
+    expect(run.stderr).toContain(`rolled back to ${second}: commit ${broken} is held until the branch moves on`);
+    // The broken release changed the file before its gate failed; the rollback put release two back.
+    expect(readFileSync(path.join(stateDir, 'apply.log'), 'utf8')).toContain('the node is not healthy');
+    expect(motd()).toBe('release two\n');
+    expect(status()).toMatchObject({ applied: { commit: second }, last: { result: 'rolled-back', commit: broken } });
+    const node = await reported();
+    expect(node).toMatchObject({ applied: { sha: second, subject: 'release two' }, reconcile: { result: 'rolled-back', commit: broken, verification: 'ok', changed: 1 } });
+    expect(node.reconcile!.message).toContain(`rolled back to ${second}`);
+
+    // The next run does not apply the broken head again: it is held, and the node is checked for drift.
+    const again = await gitops('reconcile', sshConfig);
+    expect(again.code, again.stderr).toBe(2);
+    expect(again.stderr).toContain(`commit ${broken} failed and was rolled back to ${second}`);
+    expect(again.stderr).not.toContain(`applying ${broken}`);
+    expect(motd()).toBe('release two\n');
+    expect(status()).toMatchObject({ applied: { commit: second }, last: { result: 'held', commit: broken }, drift: { drift: false } });
+    expect(await reported()).toMatchObject({ reconcile: { result: 'held', commit: broken }, drift: { state: 'none', commit: second } });
   });
 
   it('keeps the reports it cannot send, without failing the run, and sends them with the next one', { timeout: 180_000 }, async () => {

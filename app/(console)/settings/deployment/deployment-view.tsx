@@ -30,6 +30,9 @@ const RECONCILE: Record<string, { label: string; tone: 'ok' | 'warn' | 'danger' 
   unchanged: { label: 'up to date', tone: 'ok' },
   refused: { label: 'refused', tone: 'danger' },
   failed: { label: 'failed', tone: 'danger' },
+  // The head's run failed and the commit applied before it was applied again; then that head is held.
+  'rolled-back': { label: 'failed, rolled back', tone: 'danger' },
+  held: { label: 'held after rollback', tone: 'warn' },
 };
 
 const VERIFICATION: Record<string, { label: string; tone: 'ok' | 'danger'; title: string }> = {
