@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { ROLES, type Role } from '../auth/permissions';
+import { PERMISSIONS, ROLES, type Permission, type Role } from '../auth/permissions';
 import { defineModel } from './define-model';
 
 /** An API token. The token itself is shown once; only its SHA-256 is stored. */
@@ -10,6 +10,8 @@ export interface ApiToken {
   prefix: string;
   userId: string;
   role: Role;
+  /** Only these of the role's permissions (a GitOps node's `deployment:report`, say); null: all of them. */
+  permissions: Permission[] | null;
   businessUnitIds: string[];
   expiresAt: Date | null;
   revokedAt: Date | null;
@@ -25,6 +27,7 @@ const apiTokenSchema = new Schema<ApiToken>(
     prefix: { type: String, required: true },
     userId: { type: String, required: true },
     role: { type: String, enum: ROLES, required: true },
+    permissions: { type: [{ type: String, enum: PERMISSIONS }], default: null },
     businessUnitIds: { type: [String], required: true },
     expiresAt: { type: Date, default: null },
     revokedAt: { type: Date, default: null },

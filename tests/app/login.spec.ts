@@ -241,6 +241,19 @@ describe('console sign-in, second factor and administration pages', () => {
     await page.getByTestId('token-revoke-confirm').click();
     await expect.poll(() => page.locator('[data-testid="token-row"][data-name="nightly export"]').getAttribute('data-state')).toBe('revoked');
     expect((await page.request.get(url('/api/v1/me'), { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
+
+    // A GitOps node's token: the admin role, narrowed to sending deployment reports.
+    await page.getByTestId('token-name').fill('node-7 reports');
+    await page.getByTestId('token-rights').selectOption('deployment-report');
+    await page.getByTestId('token-create-submit').click();
+    await page.getByTestId('token-created').waitFor();
+    const nodeToken = (await page.getByTestId('token-value').textContent()) ?? '';
+    const row = page.locator('[data-testid="token-row"][data-name="node-7 reports"]');
+    await expect.poll(() => row.getAttribute('data-state')).toBe('active');
+    expect(await row.getByTestId('token-permissions').textContent()).toBe('only deployment:report');
+    expect((await page.request.get(url('/api/v1/findings'), { headers: { authorization: `Bearer ${nodeToken}` } })).status()).toBe(403);
+    await page.getByTestId('token-created-done').click();
+    await page.screenshot({ path: screenshotPath('account-node-token'), fullPage: true });
   }, 3 * TIMEOUT);
 
   it('signs out, then signs in with password and TOTP code, or with a recovery code', async () => {

@@ -15,6 +15,12 @@ import type { RouterOutputs } from '../../_trpc/types';
 
 type Me = RouterOutputs['auth']['me'];
 
+/** What a token may do: all its role allows, or only what one job needs (a GitOps node's reports). */
+const RIGHTS = [
+  { value: 'role', label: 'All the role allows', permissions: undefined },
+  { value: 'deployment-report', label: 'Only deployment reports (GitOps node)', permissions: ['deployment:report' as const] },
+] as const;
+
 const LIFETIMES = [
   { value: '30', label: '30 days' },
   { value: '90', label: '90 days' },
@@ -22,6 +28,23 @@ const LIFETIMES = [
   { value: '366', label: 'One year' },
   { value: 'never', label: 'Never expires' },
 ] as const;
+
+/** A labelled select of fixed choices, named `name` in the form (id and test id `token-<name>`). */
+function ChoiceField(props: { name: string; label: string; options: readonly { value: string; label: string }[]; defaultValue: string }) {
+  const id = `token-${props.name}`;
+  return (
+    <div className="ui-field">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} name={props.name} className="ui-select" defaultValue={props.defaultValue} data-testid={id}>
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
 
 /** Your API tokens: created here (shown once), listed with their last use, revoked at once. */
 export function TokensCard(props: { initialTokens: TokenRow[]; me: Me; units: UnitLike[]; unitNames: Map<string, string>; now: number }) {
@@ -43,6 +66,7 @@ export function TokensCard(props: { initialTokens: TokenRow[]; me: Me; units: Un
     const form = new FormData(formElement);
     const lifetime = String(form.get('lifetime') ?? '90');
     const unit = String(form.get('unit') ?? '');
+    const rights = RIGHTS.find((option) => option.value === form.get('rights')) ?? RIGHTS[0];
     setError(null);
     setNotice(null);
     try {
@@ -50,6 +74,7 @@ export function TokensCard(props: { initialTokens: TokenRow[]; me: Me; units: Un
         create.mutateAsync({
           name: String(form.get('name') ?? '').trim(),
           role: String(form.get('role')) as (typeof ROLES)[number],
+          permissions: rights.permissions ? [...rights.permissions] : undefined,
           businessUnitIds: unit ? [unit] : undefined,
           expiresInDays: lifetime === 'never' ? null : Number(lifetime),
         }),
@@ -93,6 +118,7 @@ export function TokensCard(props: { initialTokens: TokenRow[]; me: Me; units: Un
                 ))}
               </select>
             </div>
+            <ChoiceField name="rights" label="Rights" options={RIGHTS} defaultValue="role" />
             {myUnits.length > 1 ? (
               <div className="ui-field">
                 <label htmlFor="token-unit">Business unit</label>
@@ -106,16 +132,7 @@ export function TokensCard(props: { initialTokens: TokenRow[]; me: Me; units: Un
                 </select>
               </div>
             ) : null}
-            <div className="ui-field">
-              <label htmlFor="token-lifetime">Expires after</label>
-              <select id="token-lifetime" name="lifetime" className="ui-select" defaultValue="90" data-testid="token-lifetime">
-                {LIFETIMES.map((lifetime) => (
-                  <option key={lifetime.value} value={lifetime.value}>
-                    {lifetime.label}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <ChoiceField name="lifetime" label="Expires after" options={LIFETIMES} defaultValue="90" />
             <div className="ui-form-actions">
               <button type="submit" className="button ui-primary" disabled={create.isPending} data-testid="token-create-submit">
                 {create.isPending ? 'Creating…' : 'Create token'}

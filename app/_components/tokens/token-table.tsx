@@ -63,6 +63,11 @@ export function TokenTable(props: {
                   {props.owners ? <td>{props.owners.get(token.userId) ?? <span className="ui-mono">{token.userId}</span>}</td> : null}
                   <td>
                     <RoleBadge role={token.role} />{' '}
+                    {token.permissions ? (
+                      <>
+                        <span className="ui-small" data-testid="token-permissions">only {token.permissions.join(', ')}</span> ·{' '}
+                      </>
+                    ) : null}
                     <span className="ui-small">{token.businessUnitIds.map((id) => props.unitNames.get(id) ?? id).join(', ')}</span>
                   </td>
                   <td className="ui-nowrap ui-mono">{formatDay(token.createdAt)}</td>

@@ -1,4 +1,4 @@
-import type { Role } from '../../auth/permissions';
+import type { Permission, Role } from '../../auth/permissions';
 import type { ApiToken } from '../../models/api-token.model';
 
 /** What the API says about a token: never the token or its hash. */
@@ -8,6 +8,7 @@ export interface ApiTokenMetadata {
   prefix: string;
   userId: string;
   role: Role;
+  permissions: Permission[] | null;
   businessUnitIds: string[];
   expiresAt: Date | null;
   revokedAt: Date | null;
@@ -22,6 +23,7 @@ export function toApiTokenMetadata(doc: Omit<ApiToken, 'tokenHash'> & { _id: unk
     prefix: doc.prefix,
     userId: doc.userId,
     role: doc.role,
+    permissions: doc.permissions ?? null,
     businessUnitIds: doc.businessUnitIds,
     expiresAt: doc.expiresAt,
     revokedAt: doc.revokedAt,

@@ -1,4 +1,4 @@
-import { isRole, roleCovers, type Role } from '../../auth/permissions';
+import { isRole, roleCovers, roleHas, type Permission, type Role } from '../../auth/permissions';
 import type { Principal } from '../../auth/principal';
 import type { RequestMeta } from '../../auth/request-meta';
 import { newSecretToken, sha256Hex } from '../../auth/secret-token';
@@ -13,12 +13,15 @@ const MAX_LIFETIME_DAYS = 366;
 
 /**
  * Creates an API token for the caller, as narrow as asked: its role must be covered by the
- * caller's and its units must lie inside the caller's scope. The token is returned once.
+ * caller's, its permissions (when given) must be the role's, and its units must lie inside the
+ * caller's scope. The token is returned once.
  */
 export async function createApiToken(options: {
   principal: Principal;
   name: string;
   role?: Role;
+  /** Only these of the role's permissions; absent: all of them. */
+  permissions?: Permission[];
   businessUnitIds?: string[];
   expiresInDays?: number | null;
   meta: RequestMeta;
@@ -28,6 +31,10 @@ export async function createApiToken(options: {
   const now = options.now ?? new Date();
   const role = options.role ?? principal.role;
   if (!isRole(role) || !roleCovers(principal.role, role)) throw new AppError('BAD_INPUT', `a token cannot have more rights than its owner (role ${String(role)})`);
+  const permissions = options.permissions ? [...new Set(options.permissions)] : null;
+  if (permissions?.length === 0) throw new AppError('BAD_INPUT', 'a token needs at least one permission');
+  const foreign = (permissions ?? []).filter((permission) => !roleHas(role, permission));
+  if (foreign.length > 0) throw new AppError('BAD_INPUT', `role ${role} does not hold ${foreign.join(', ')}`);
   const businessUnitIds = options.businessUnitIds?.length ? [...new Set(options.businessUnitIds)] : [principal.businessUnitId];
   const allowed = principal.scope.kind === 'system' ? null : new Set(principal.scope.businessUnitIds);
   const outside = allowed ? businessUnitIds.filter((id) => !allowed.has(id)) : [];
@@ -42,6 +49,7 @@ export async function createApiToken(options: {
     prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
     userId: principal.userId,
     role,
+    permissions,
     businessUnitIds,
     expiresAt: days === null ? null : new Date(now.getTime() + days * 86_400_000),
   });
@@ -52,7 +60,7 @@ export async function createApiToken(options: {
     target: { type: 'api-token', id: metadata.id, label: metadata.name },
     ip: options.meta.ip,
     outcome: 'success',
-    details: { role, units: businessUnitIds.join(','), expiresAt: metadata.expiresAt?.toISOString() ?? null },
+    details: { role, permissions: permissions?.join(',') ?? 'all of the role', units: businessUnitIds.join(','), expiresAt: metadata.expiresAt?.toISOString() ?? null },
     businessUnitId: principal.businessUnitId,
   });
   return { token, metadata };

@@ -10,8 +10,8 @@ import { API_TOKEN_PREFIX } from './create-api-token';
 const LAST_USED_INTERVAL_MS = 60_000;
 
 /**
- * The principal a Bearer token stands for. Its rights are the token's role and units,
- * narrowed to what its owner holds now: demoting or disabling the owner narrows every token.
+ * The principal a Bearer token stands for. Its rights are the token's role (or only the
+ * permissions it names) and units, narrowed to what its owner holds now: demoting or disabling the owner narrows every token.
  */
 export async function resolveApiToken(options: { token: string; now?: Date }): Promise<Principal> {
   const now = options.now ?? new Date();
@@ -31,7 +31,7 @@ export async function resolveApiToken(options: { token: string; now?: Date }): P
     email: owner.email,
     name: owner.name,
     role: token.role,
-    permissions: permissionsOf(token.role).filter((p) => ownerPermissions.has(p)),
+    permissions: permissionsOf(token.role).filter((p) => ownerPermissions.has(p) && (!token.permissions || token.permissions.includes(p))),
     businessUnitId: owner.businessUnitId,
     scope: intersectScopes(await scopeOfUnits(token.businessUnitIds), await scopeOfUnits([owner.businessUnitId])),
     tokenId: String(token._id),

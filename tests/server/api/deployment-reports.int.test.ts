@@ -4,7 +4,7 @@ import { REPORT_HISTORY_PER_NODE } from '../../../server/services/deployment/rec
 import { createApiTokens } from '../../helpers/api-token';
 import { startConsole, type RunningConsole } from '../../helpers/console';
 import { restRequest, type RestResponse } from '../../helpers/rest-client';
-import { createAccount } from '../../helpers/sign-in';
+import { createAccount, type TestAccount } from '../../helpers/sign-in';
 import { dropDatabase, dumpContains, rawDump, testDatabaseUri } from '../../helpers/test-db';
 import { APPLIED_COMMIT, SIGNER_FINGERPRINT, driftTask, driftedPart, sampleReport } from '../services/deployment/deployment-report-sample';
 
@@ -17,7 +17,8 @@ import { APPLIED_COMMIT, SIGNER_FINGERPRINT, driftTask, driftedPart, sampleRepor
 const { uri } = testDatabaseUri();
 let server: RunningConsole;
 let api: string;
-const tokens = { admin: '', auditor: '' };
+const tokens = { admin: '', auditor: '', nodeOnly: '' };
+let adminAccount: TestAccount | undefined;
 
 interface ErrorBody {
   message: string;
@@ -56,8 +57,13 @@ beforeAll(async () => {
   server = await startConsole({ mongodbUri: uri });
   api = `${server.url}/api/v1`;
   const admin = await createAccount(server, { mongodbUri: uri });
-  const [reporter, auditor] = await createApiTokens(server, admin, [{ name: 'gitops reports' }, { name: 'auditor', role: 'auditor' }]);
-  Object.assign(tokens, { admin: reporter!, auditor: auditor! });
+  const [reporter, auditor, nodeOnly] = await createApiTokens(server, admin, [
+    { name: 'gitops reports' },
+    { name: 'auditor', role: 'auditor' },
+    { name: 'node-7 reports only', permissions: ['deployment:report'] },
+  ]);
+  Object.assign(tokens, { admin: reporter!, auditor: auditor!, nodeOnly: nodeOnly! });
+  adminAccount = admin;
 }, 180_000);
 
 afterAll(async () => {
@@ -115,6 +121,31 @@ describe('deployment reports over REST', () => {
     expect(read.status).toBe(403);
     expect(errorOf(read).message).toBe('your role does not allow this (settings:manage)');
     expect(await storedReports()).toBe(before);
+  });
+
+  it('takes reports from an admin token narrowed to deployment:report, which can do nothing else', async () => {
+    const response = await post(sampleReport('console-7'), tokens.nodeOnly);
+    expect(response.status, response.text).toBe(200);
+    expect(await storedReports('console-7')).toBe(1);
+    // The role is admin, the token holds only the one permission: no status, no findings, no new tokens.
+    for (const [path, permission] of [
+      ['deployment/status', 'settings:manage'],
+      ['findings', 'findings:read'],
+      ['users', 'users:read'],
+    ] as const) {
+      const refused = await restRequest(`${api}/${path}`, { headers: bearer(tokens.nodeOnly) });
+      expect(refused.status, path).toBe(403);
+      expect(errorOf(refused).message).toBe(`your role does not allow this (${permission})`);
+    }
+    const listed = await restRequest(`${api}/tokens`, { headers: bearer(tokens.admin) });
+    expect((listed.json as { items: { name: string; role: string; permissions: string[] | null }[] }).items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'node-7 reports only', role: 'admin', permissions: ['deployment:report'] }), expect.objectContaining({ name: 'gitops reports', permissions: null })]),
+    );
+  });
+
+  it('refuses a token narrowed to a permission its role lacks, or to none', async () => {
+    await expect(createApiTokens(server, adminAccount!, [{ name: 'auditor reports', role: 'auditor', permissions: ['deployment:report'] }])).rejects.toThrow(/role auditor does not hold deployment:report/);
+    await expect(createApiTokens(server, adminAccount!, [{ name: 'nothing', permissions: [] }])).rejects.toThrow(/400/);
   });
 
   it('refuses a malformed report with 400, naming each bad field, and stores nothing', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../../auth/permissions';
+import { PERMISSIONS, ROLES } from '../../../auth/permissions';
 import { createApiToken } from '../../../services/api-tokens/create-api-token';
 import { requirePermission } from '../../../services/auth/acting-principal';
 import { sensitiveProcedure } from '../../init';
@@ -9,6 +9,8 @@ export const tokensCreateInput = z.object({
   name: z.string().trim().min(1, { message: 'is required' }).max(100),
   /** At most your own role; default: your role. */
   role: z.enum(ROLES).optional(),
+  /** Only these of the role's permissions (e.g. `["deployment:report"]` for a GitOps node); default: all of them. */
+  permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).optional(),
   /** Units inside your own; default: your unit (and the units below it). */
   businessUnitIds: z.array(z.string().min(1).max(64)).max(100).optional(),
   /** 1–366 days; null: never expires; default 90. */

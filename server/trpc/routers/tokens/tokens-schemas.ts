@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../../auth/permissions';
+import { PERMISSIONS, ROLES } from '../../../auth/permissions';
 
 /** What the API says about a token: never the token itself or its hash. */
 export const tokenOutput = z.object({
@@ -9,6 +9,8 @@ export const tokenOutput = z.object({
   prefix: z.string(),
   userId: z.string(),
   role: z.enum(ROLES),
+  /** Only these of the role's permissions; null: all of them. */
+  permissions: z.array(z.enum(PERMISSIONS)).nullable(),
   businessUnitIds: z.array(z.string()),
   expiresAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
