@@ -121,14 +121,18 @@ func (p *wireProxy) relay(client net.Conn) error {
 
 	var mu sync.Mutex
 
-	held := map[int32]func(){} // request id → unlock
+	// Request id → the unlocks of the updates sent with it: a list, as nothing stops a client from reusing an id,
+	// and a lost unlock would hold its documents for good.
+	held := map[int32][]func(){}
 
 	releaseAll := func() {
 		mu.Lock()
 		defer mu.Unlock()
 
-		for id, unlock := range held {
-			unlock()
+		for id, unlocks := range held {
+			for _, unlock := range unlocks {
+				unlock()
+			}
 			delete(held, id)
 		}
 	}
@@ -139,12 +143,17 @@ func (p *wireProxy) relay(client net.Conn) error {
 	go func() {
 		replies <- p.relayReplies(backend, client, func(responseTo int32) {
 			mu.Lock()
-			unlock := held[responseTo]
-			delete(held, responseTo)
+			unlocks := held[responseTo]
+			if len(unlocks) > 0 {
+				held[responseTo] = unlocks[1:]
+				if len(unlocks) == 1 {
+					delete(held, responseTo)
+				}
+			}
 			mu.Unlock()
 
-			if unlock != nil {
-				unlock()
+			if len(unlocks) > 0 {
+				unlocks[0]()
 			}
 		})
 		// The client's side stops too.
@@ -170,8 +179,10 @@ func (p *wireProxy) relay(client net.Conn) error {
 			if target, ok := writeTargetOf(msg[msgHeaderLen:]); ok {
 				unlock := p.locks.lock(target)
 
+				id := int32(binary.LittleEndian.Uint32(msg[4:]))
+
 				mu.Lock()
-				held[int32(binary.LittleEndian.Uint32(msg[4:]))] = unlock
+				held[id] = append(held[id], unlock)
 				mu.Unlock()
 			}
 		}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
+import { BSON, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFerretDb, type RunningFerretDb } from '../../helpers/ferretdb';
 import { createPgDatabase, dropPgDatabase } from '../../helpers/postgres';
@@ -80,6 +80,36 @@ describe.each(backends)('FerretDB launcher, $name: concurrent updates of one doc
     const days = client.db('serialised').collection<{ day: string; n: number }>('days');
     await Promise.all(Array.from({ length: 32 }, () => days.updateOne({ day: '2026-12-03' }, { $inc: { n: 1 } }, { upsert: true })));
     expect(await days.find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ day: '2026-12-03', n: 32 }]);
+  });
+
+  it('lets go of updates of two documents sent under one request id, so both stay writable', async () => {
+    const { hostname, port } = new URL(ferret.uri);
+    const messageFor = (_id: string) => {
+      const body = BSON.serialize({ update: 'reused', updates: [{ q: { _id }, u: { $inc: { n: 1 } }, upsert: true }], $db: 'serialised' });
+      const message = Buffer.alloc(16 + 5 + body.length);
+      message.writeInt32LE(message.length, 0);
+      message.writeInt32LE(7, 4);
+      message.writeInt32LE(2013, 12);
+      Buffer.from(body).copy(message, 21);
+      return message;
+    };
+    const replies = await new Promise<number>((resolve, reject) => {
+      let received = Buffer.alloc(0);
+      const socket = connect(Number(port), hostname, () => socket.write(Buffer.concat([messageFor('r1'), messageFor('r2')])));
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        let count = 0;
+        for (let at = 0; at + 4 <= received.length && at + received.readInt32LE(at) <= received.length; at += received.readInt32LE(at)) count++;
+        if (count === 2) socket.end(() => resolve(count));
+      });
+      socket.on('error', reject);
+    });
+    expect(replies).toBe(2);
+    for (const _id of ['r1', 'r2']) await collection('reused').updateOne({ _id }, { $inc: { n: 1 } }, { timeoutMS: 5000 });
+    expect(await collection('reused').find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 'r1', n: 2 },
+      { _id: 'r2', n: 2 },
+    ]);
   });
 
   it('drops a connection that announces an oversized message and goes on serving the others', async () => {
