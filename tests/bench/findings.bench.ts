@@ -21,6 +21,7 @@ import { listRowOf, rowStampOf } from '../../server/services/findings/finding-li
 import { tieHashOf } from '../../server/services/findings/tie-order';
 import { ensureRankHistograms } from '../../server/services/trends/rank-histograms';
 import { findingQuery, listFindings, sortOf, type FindingFilter } from '../../server/services/findings/list-findings';
+import { refreshOpenFindingRollup } from '../../server/services/findings/risk-rollup';
 import { riskBucket, riskScore } from '../../server/services/findings/risk-score';
 import { DEFAULT_SLA_POLICY, slaDueAt } from '../../server/services/findings/sla';
 import { rebuildFindingRollups } from '../../server/services/trends/rebuild-finding-trends';
@@ -301,7 +302,9 @@ export async function run(): Promise<void> {
     line('dashboard load, one unit, alone', `${(await alone(() => getDashboardOverview({ scope: unitScope(0) }))).toFixed(0)} ms`);
     line(`dashboard load, all ${UNITS} units, alone`, `${(await alone(() => getDashboardOverview({ scope: { kind: 'units', businessUnitIds: Array.from({ length: UNITS }, (_, u) => unitOf(u)) } }))).toFixed(0)} ms`);
     line(`dashboard, ${CLIENTS} clients`, show(await drive((client) => getDashboardOverview({ scope: unitScope(client) }))));
-    const listService = (client: number, i: number) => listFindings({ scope: unitScope(client), filter: FILTERS[(client + i) % FILTERS.length]!, page: 1, pageSize: 50, sort: SORT });
+    const list = (unkept: boolean) => (client: number, i: number) => listFindings({ scope: unitScope(client), filter: FILTERS[(client + i) % FILTERS.length]!, page: 1, pageSize: 50, sort: SORT, unkept });
+    // The pages read each time (no page kept by the console): the work the raw driver's replay repeats.
+    const listService = list(true);
     // What one request of a filter costs the database, recorded from the service for each (unit, filter).
     const recorded = new Map<string, RecordedQuery[]>();
     for (let client = 0; client < Math.min(CLIENTS, UNITS); client++)
@@ -318,6 +321,27 @@ export async function run(): Promise<void> {
     line(`findings list, ${CLIENTS} clients, page 1 of 50 by risk (service)`, show(service));
     line(`findings list, the same queries through the raw driver`, show(raw));
     line('findings list p95 ratio service / raw driver', `${(service.p95 / raw.p95).toFixed(2)}x`);
+    // As the console serves it: pages kept while their unit's list is unchanged (list-page-cache.ts).
+    const kept = await drive(list(false));
+    line(`findings list, ${CLIENTS} clients, pages kept by the console`, show(kept));
+    line('findings list p95 ratio kept pages / raw driver', `${(kept.p95 / raw.p95).toFixed(2)}x`);
+    // The same while assets' roll-ups run one after another (as scan results arrive), each changing its unit's list.
+    let rollups = 0;
+    let ingesting = true;
+    const ingest = (async () => {
+      for (let i = 0; ingesting; i++) {
+        await refreshOpenFindingRollup({ assetId: `asset-${String((i * 7919) % ASSETS).padStart(6, '0')}` });
+        rollups += 1;
+      }
+    })();
+    const ingestStart = performance.now();
+    const keptWhileIngesting = await drive(list(false));
+    ingesting = false;
+    await ingest;
+    line(
+      `  the same beside asset roll-ups (${((rollups / (performance.now() - ingestStart)) * 1000).toFixed(1)}/s)`,
+      show(keptWhileIngesting),
+    );
   } finally {
     await closeRuntime();
     await ferret.stop();

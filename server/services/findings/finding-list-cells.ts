@@ -7,6 +7,7 @@ import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/fi
 import { buildCountersOnce, countersBuilt, rankKeyOf } from './counter-state';
 import type { FindingFilter } from './list-findings';
 import { listRowOf, refreshFindingListRows, rowStampOf } from './finding-list-rows';
+import { bumpListVersions } from './list-page-cache';
 import { tieHashOf } from './tie-order';
 
 /** What puts a finding into list cells, and where in them. */
@@ -106,6 +107,8 @@ export async function refreshFindingListContribution(options: { assetId: string;
   await applyToCells(contributionChange(stored?.cells ?? {}, after));
   const rows = await refreshFindingListRows({ assetId: options.assetId, findings: options.findings, stamps: stored?.rows ?? [] });
   await FindingListContributionModel.updateOne({ _id: options.assetId }, { $set: { businessUnitId: options.businessUnitId, cells: after, rows } }, { upsert: true });
+  // An asset moved to another unit changed both units' lists.
+  await bumpListVersions([options.businessUnitId, ...(stored ? [stored.businessUnitId] : [])]);
 }
 
 async function insertInBatches<T>(insert: (docs: T[]) => Promise<unknown>, docs: T[]): Promise<void> {
@@ -165,6 +168,7 @@ export async function writeFindingListCells(options: { businessUnitId: string; c
   await insertInBatches((docs) => FindingListContributionModel.insertMany(docs), [...options.contributions].map(([assetId, own]) => ({ _id: assetId, businessUnitId: options.businessUnitId, ...own })));
   await FindingListCellModel.deleteMany({ businessUnitId: options.businessUnitId });
   await insertInBatches((docs) => FindingListCellModel.insertMany(docs), Object.entries(cells).map(([id, ranks]) => ({ ...cellOfId(id), ranks })));
+  await bumpListVersions([options.businessUnitId]);
 }
 
 export const findingListCellsBuilt = () => countersBuilt('list-cells-v3');

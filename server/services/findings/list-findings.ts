@@ -1,11 +1,12 @@
 import type { FilterQuery, SortOrder } from 'mongoose';
 import { scopeFilter, type Scope } from '../../auth/scope';
-import { intersectScopes, scopeOfUnits } from '../business-units/unit-scope';
+import { intersectScopes, scopeOfUnits, unitIdsOfScope } from '../business-units/unit-scope';
 import { AssetModel } from '../../models/asset.model';
 import { ACTIONABLE_FINDING_FILTER, FindingModel, OPEN_FINDING_STATUSES, type ExceptionState, type FindingRecord, type FindingStatus } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { toFindingView, type FindingView } from './finding-view';
 import { listFindingsByRisk, servedByListCells } from './list-findings-by-risk';
+import { keptListPage } from './list-page-cache';
 import { slaDueRange, type SlaState } from './sla';
 import { readSlaPolicy } from './sla-policy';
 
@@ -120,16 +121,29 @@ export function filterEqualities(filter: Pick<FindingFilter, 'severity' | 'kev' 
  * One page of the findings of the caller's business units. An asset id of another unit filters to nothing, exactly
  * as an id that does not exist.
  */
-export async function listFindings(options: { scope: Scope; filter: FindingFilter; page: number; pageSize: number; sort: { by: FindingSort; direction: 'asc' | 'desc' } }): Promise<ListFindingsResult> {
+export async function listFindings(options: {
+  scope: Scope;
+  filter: FindingFilter;
+  page: number;
+  pageSize: number;
+  sort: { by: FindingSort; direction: 'asc' | 'desc' };
+  /** Read the cells and rows even when this console keeps the page (the benchmark's comparison). */
+  unkept?: boolean;
+}): Promise<ListFindingsResult> {
   const pageSize = Math.min(Math.max(1, Math.floor(options.pageSize)), FINDINGS_MAX_PAGE_SIZE);
   const page = Math.max(1, Math.floor(options.page));
-  const policy = await readSlaPolicy();
   const now = new Date();
   const scope = await scopeOfFindingFilter(options.scope, options.filter);
   if (options.sort.by === 'risk' && servedByListCells(options.filter)) {
-    const byRisk = await listFindingsByRisk({ scope, filter: options.filter, page, pageSize, direction: options.sort.direction });
-    if (byRisk) return { items: await withAssetNames(byRisk.docs, { now, policy }), total: byRisk.total, page, pageSize };
+    const read = async () => {
+      const byRisk = await listFindingsByRisk({ scope, filter: options.filter, page, pageSize, direction: options.sort.direction });
+      return byRisk && { items: await withAssetNames(byRisk.docs, { now, policy: await readSlaPolicy() }), total: byRisk.total, page, pageSize };
+    };
+    const key = JSON.stringify([Object.entries(options.filter).filter(([, value]) => value !== undefined).sort(), page, pageSize, options.sort.direction]);
+    const listed = options.unkept ? await read() : await keptListPage({ businessUnitIds: await unitIdsOfScope(scope), key, now: now.getTime(), read });
+    if (listed) return listed;
   }
+  const policy = await readSlaPolicy();
   const query = findingQuery({ scope, filter: options.filter, now, dueSoonDays: policy.dueSoonDays });
   const [docs, total] = await Promise.all([
     FindingModel.find(query)

@@ -4,6 +4,8 @@ import { FindingModel, OPEN_FINDING_STATUSES } from '../../models/finding.model'
 import { SlaPolicyModel, type SlaPolicy } from '../../models/sla-policy.model';
 import { recordAudit } from '../audit/record-audit';
 import { actorOfActing, requirePermission, type Acting } from '../auth/acting-principal';
+import { bumpListVersions } from './list-page-cache';
+import { refreshOpenFindingRollup } from './risk-rollup';
 import { DEFAULT_SLA_POLICY, SLA_SEVERITIES, slaDueAt } from './sla';
 
 const DUPLICATE_KEY = 11000;
@@ -28,14 +30,18 @@ export async function getSlaPolicy(options: { acting: Acting }): Promise<SlaPoli
 
 /**
  * Brings every open finding's due date in line with the policy. Due dates are stored (lists filter and sort on
- * them), and a policy change is rare, so it rewrites them here, one statement each, only where one moves.
+ * them), and a policy change is rare, so it rewrites them here, one statement each, only where one moves; then the
+ * roll-up of each asset whose findings moved, so the findings list's rows show the new dates, and every unit's kept
+ * list pages are let go (their SLA states follow the policy too).
  */
 export async function recomputeSlaDueDates(options: { policy: Pick<SlaPolicy, 'days'> }): Promise<number> {
-  const open = await FindingModel.find({ status: { $in: [...OPEN_FINDING_STATUSES] } }, { severity: 1, firstSeenAt: 1, kevDueAt: 1, slaDueAt: 1 }).lean();
+  const open = await FindingModel.find({ status: { $in: [...OPEN_FINDING_STATUSES] } }, { assetId: 1, severity: 1, firstSeenAt: 1, kevDueAt: 1, slaDueAt: 1 }).lean();
   const moved = open
-    .map((finding) => ({ id: finding._id, before: finding.slaDueAt, after: slaDueAt({ ...finding, policy: options.policy }) }))
+    .map((finding) => ({ id: finding._id, assetId: finding.assetId, before: finding.slaDueAt, after: slaDueAt({ ...finding, policy: options.policy }) }))
     .filter(({ before, after }) => (before?.getTime() ?? null) !== (after?.getTime() ?? null));
   await forEachWrite(moved, ({ id, after }) => FindingModel.updateOne({ _id: id }, { $set: { slaDueAt: after } }));
+  for (const assetId of new Set(moved.map((finding) => finding.assetId))) await refreshOpenFindingRollup({ assetId });
+  await bumpListVersions();
   return moved.length;
 }
 

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scope } from '../../../../server/auth/scope';
 import { AssetModel } from '../../../../server/models/asset.model';
@@ -5,11 +6,13 @@ import { BusinessUnitModel } from '../../../../server/models/business-unit.model
 import { FindingListCellModel } from '../../../../server/models/finding-list-cell.model';
 import { FindingListStateModel } from '../../../../server/models/finding-list-state.model';
 import { FindingModel, SEVERITY_RANK, type FindingRecord } from '../../../../server/models/finding.model';
+import { SlaPolicyModel } from '../../../../server/models/sla-policy.model';
 import type { KbSeverity } from '../../../../server/models/kb-vulnerability.model';
 import { ensureFindingListCells, rebuildFindingListCells } from '../../../../server/services/findings/finding-list-cells';
 import { findingQuery, listFindings, sortOf, withAssetNames, type FindingFilter } from '../../../../server/services/findings/list-findings';
 import { refreshOpenFindingRollup } from '../../../../server/services/findings/risk-rollup';
 import { riskBucket } from '../../../../server/services/findings/risk-score';
+import { readSlaPolicy, recomputeSlaDueDates } from '../../../../server/services/findings/sla-policy';
 import { tieHashOf } from '../../../../server/services/findings/tie-order';
 import { forgetBuiltCounters } from '../../../../server/services/findings/counter-state';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
@@ -197,5 +200,57 @@ describe('findings list inside a large tie', () => {
     await ensureFindingListCells();
     expect(await FindingModel.countDocuments({ assetId: 'lc-tie-1', tieHash: { $type: 'number' } })).toBe(400);
     await expectPagesAsQuery([{ status: 'open' }, { status: 'open', kev: true }]);
+  });
+});
+
+describe('findings list pages kept by the console (list-page-cache.ts)', () => {
+  const unitA: Scope = { kind: 'units', businessUnitIds: ['lc-a'] };
+  const unitB: Scope = { kind: 'units', businessUnitIds: ['lc-b'] };
+  const page = (scope: Scope, filter: FindingFilter = { status: 'open' }, unkept = false) => listFindings({ scope, filter, page: 1, pageSize: 20, sort: { by: 'risk', direction: 'desc' }, unkept });
+
+  /** The collections one call reads. */
+  async function readsOf(call: () => Promise<unknown>): Promise<string[]> {
+    const collections: string[] = [];
+    mongoose.set('debug', (collection: string) => collections.push(collection));
+    try {
+      await call();
+    } finally {
+      mongoose.set('debug', false);
+    }
+    return collections;
+  }
+
+  it('serves a kept page with one read of the versions, the same as reading it, and per scope', async () => {
+    const first = await page(unitA);
+    expect(await readsOf(() => page(unitA))).toEqual(['finding_list_versions']);
+    expect(await page(unitA)).toEqual(first);
+    expect(await page(unitA, { status: 'open' }, true)).toEqual(first);
+    const other = await page(unitB);
+    expect(other.items.every((item) => assets.find((asset) => asset.id === item.assetId)?.unit === 'lc-b')).toBe(true);
+    expect(other.items.map((item) => item.id)).not.toEqual(first.items.map((item) => item.id));
+  });
+
+  it('reads a unit’s page again after a change of its findings, and keeps the other unit’s', async () => {
+    const before = await page(unitA);
+    await page(unitB);
+    const top = before.items[0]!;
+    await FindingModel.updateOne({ _id: top.id }, { $set: { status: 'fixed' } });
+    await refreshOpenFindingRollup({ assetId: top.assetId });
+    const after = await page(unitA);
+    expect(after.total).toBe(before.total - 1);
+    expect(after.items.map((item) => item.id)).not.toContain(top.id);
+    expect(await readsOf(() => page(unitB))).toEqual(['finding_list_versions']);
+  });
+
+  it('shows the due dates of a new SLA policy, in kept pages and read ones', async () => {
+    const dueOf = async (unkept: boolean) => new Map((await page(unitA, { status: 'open', severity: 'high' }, unkept)).items.map((item) => [item.id, item.slaDueAt]));
+    const before = await dueOf(false);
+    expect(before.size).toBeGreaterThan(0);
+    await SlaPolicyModel.updateOne({ _id: 'sla' }, { $set: { days: { critical: 7, high: 11, medium: 90, low: 180 }, dueSoonDays: 3 } }, { upsert: true });
+    expect(await recomputeSlaDueDates({ policy: await readSlaPolicy() })).toBeGreaterThan(0);
+    const expected = new Map((await FindingModel.find({ _id: { $in: [...before.keys()] } }, { slaDueAt: 1 }).lean()).map((doc) => [doc._id, doc.slaDueAt?.toISOString() ?? null]));
+    expect([...expected.values()].every((due, i) => due !== [...before.values()][i])).toBe(true);
+    expect(await dueOf(false)).toEqual(expected);
+    expect(await dueOf(true)).toEqual(expected);
   });
 });
