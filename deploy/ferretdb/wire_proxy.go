@@ -22,6 +22,7 @@ const (
 	maxMessageLen = 48_000_000 + msgHeaderLen
 	// A TLS client has this long to finish its handshake.
 	handshakeTimeout = 10 * time.Second
+	acceptRetryDelay = 100 * time.Millisecond
 	relayBufferSize  = 64 << 10
 )
 
@@ -70,7 +71,10 @@ func (p *wireProxy) serve(ctx context.Context) {
 		conn, err := p.listener.Accept()
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, net.ErrClosed) {
+				// Out of file descriptors, say: wait a moment rather than spin on the error.
 				p.logger.Warn("accept failed", slog.String("error", err.Error()))
+				time.Sleep(acceptRetryDelay)
+
 				continue
 			}
 
