@@ -1,5 +1,3 @@
-import type { Scope } from '../../auth/scope';
-import { unitIdsOfScope } from '../business-units/unit-scope';
 import { FindingListCellModel, type FindingListCell } from '../../models/finding-list-cell.model';
 import { FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
 import { SEVERITY_RANK, type FindingRecord } from '../../models/finding.model';
@@ -15,10 +13,9 @@ const CELL_FILTER_KEYS: ReadonlySet<string> = new Set(['status', 'severity', 'ke
 
 export const servedByListCells = (filter: FindingFilter) => Object.entries(filter).every(([key, value]) => value === undefined || CELL_FILTER_KEYS.has(key));
 
-/** The cells of the scope's units that hold exactly the findings the filter takes, one per severity; null while the cells are not built (ensureFindingListCells). */
-export async function readMatchingListCells(scope: Scope, filter: FindingFilter): Promise<FindingListCell[] | null> {
+/** The cells of these units that hold exactly the findings the filter takes, one per severity; null while the cells are not built (ensureFindingListCells). */
+export async function readMatchingListCells(units: readonly string[], filter: FindingFilter): Promise<FindingListCell[] | null> {
   if (!(await findingListCellsBuilt())) return null;
-  const units = await unitIdsOfScope(scope);
   const keys = cellKeysOfFilter(filter);
   return (await Promise.all(units.map((businessUnitId) => FindingListCellModel.find({ businessUnitId, ...keys }).lean<FindingListCell[]>()))).flat();
 }
@@ -59,8 +56,8 @@ async function readGroup(group: Group, filter: FindingFilter, skip: number, take
  * cells' counts give the total and the groups of one risk score and severity the page spans, and only those rows are
  * read. Null while the cells are not built (ensureFindingListCells), so the caller reads the findings themselves.
  */
-export async function listFindingsByRisk(options: { scope: Scope; filter: FindingFilter; page: number; pageSize: number; direction: 'asc' | 'desc' }): Promise<{ docs: FindingRecord[]; total: number } | null> {
-  const cells = await readMatchingListCells(options.scope, options.filter);
+export async function listFindingsByRisk(options: { businessUnitIds: readonly string[]; filter: FindingFilter; page: number; pageSize: number; direction: 'asc' | 'desc' }): Promise<{ docs: FindingRecord[]; total: number } | null> {
+  const cells = await readMatchingListCells(options.businessUnitIds, options.filter);
   if (!cells) return null;
   const groups = new Map<string, Group>();
   let total = 0;

@@ -135,12 +135,14 @@ export async function listFindings(options: {
   const now = new Date();
   const scope = await scopeOfFindingFilter(options.scope, options.filter);
   if (options.sort.by === 'risk' && servedByListCells(options.filter)) {
+    // Resolved once: the kept page's versions and, on a read, the cells are of the same units.
+    const businessUnitIds = await unitIdsOfScope(scope);
     const read = async () => {
-      const byRisk = await listFindingsByRisk({ scope, filter: options.filter, page, pageSize, direction: options.sort.direction });
+      const byRisk = await listFindingsByRisk({ businessUnitIds, filter: options.filter, page, pageSize, direction: options.sort.direction });
       return byRisk && { items: await withAssetNames(byRisk.docs, { now, policy: await readSlaPolicy() }), total: byRisk.total, page, pageSize };
     };
     const key = JSON.stringify([Object.entries(options.filter).filter(([, value]) => value !== undefined).sort(), page, pageSize, options.sort.direction]);
-    const listed = options.unkept ? await read() : await keptListPage({ businessUnitIds: await unitIdsOfScope(scope), key, now: now.getTime(), read });
+    const listed = options.unkept ? await read() : await keptListPage({ businessUnitIds, key, now: now.getTime(), read });
     if (listed) return listed;
   }
   const policy = await readSlaPolicy();

@@ -1,4 +1,5 @@
 import type { Scope } from '../../auth/scope';
+import { unitIdsOfScope } from '../business-units/unit-scope';
 import { FindingModel, OPEN_FINDING_STATUSES } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { findingQuery, scopeOfFindingFilter, type FindingFilter } from './list-findings';
@@ -18,7 +19,7 @@ async function countFromListCells(scope: Scope, filter: FindingFilter): Promise<
   if (!servedByListCells(filter)) return null;
   // The filter narrowed to open findings: `open` itself where it sets no status, nothing where it asks for fixed ones.
   if (filter.status === 'fixed') return new Map();
-  const cells = await readMatchingListCells(scope, { ...filter, status: filter.status ?? 'open' });
+  const cells = await readMatchingListCells(await unitIdsOfScope(scope), { ...filter, status: filter.status ?? 'open' });
   if (!cells) return null;
   const counts = new Map<string, number>();
   for (const cell of cells) counts.set(cell.severity, (counts.get(cell.severity) ?? 0) + Object.values(cell.ranks).reduce((sum, n) => sum + n, 0));
