@@ -19,7 +19,7 @@ export interface ConsoleServer {
 export type RawHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** Serves the built Next.js console over HTTPS (Next's own server speaks only plain HTTP). */
-export async function startConsoleServer(options: { port: number; host?: string; tls: TlsMaterial; log: Logger; rawHandlers?: RawHandler[] }): Promise<ConsoleServer> {
+export async function startConsoleServer(options: { port: number; tls: TlsMaterial; log: Logger; rawHandlers?: RawHandler[] }): Promise<ConsoleServer> {
   const dir = projectRoot();
   if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) {
     throw new AppError('INTERNAL', `the console is not built (${path.join(dir, '.next')} is missing); run the set-up command (npm run setup)`);
@@ -49,7 +49,9 @@ export async function startConsoleServer(options: { port: number; host?: string;
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new AppError('INTERNAL', error.code === 'EADDRINUSE' ? `port ${options.port} is already in use (set VIGIL_PORT)` : error.message)),
     );
-    server.listen(options.port, options.host ?? '0.0.0.0', resolve);
+    // No address: Node listens on :: (IPv4 and IPv6) where the host has IPv6, else on 0.0.0.0. A console behind a
+    // load balancer on an IPv6 link was unreachable while it listened on 0.0.0.0 alone.
+    server.listen(options.port, resolve);
   });
   const url = `https://localhost:${options.port}`;
   return {

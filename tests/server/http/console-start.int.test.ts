@@ -28,6 +28,15 @@ describe('vigil start with nothing configured', () => {
     expect(statSync(path.join(consoleNode.dataDir, 'tls', 'console.key')).mode & 0o777).toBe(0o600);
   });
 
+  it('answers on IPv6 as well as IPv4 (a load balancer may reach it over either)', async () => {
+    const ca = readFileSync(path.join(consoleNode.dataDir, 'tls', 'ca.crt'), 'utf8');
+    const port = new URL(consoleNode.url).port;
+    for (const address of ['127.0.0.1', '[::1]']) {
+      const health = await httpsGet(`https://${address}:${port}/api/health`, { ca });
+      expect(health.status, address).toBe(200);
+    }
+  });
+
   it('is ready once the embedded database and encryption answer', async () => {
     const ready = await httpsGet(`${consoleNode.url}/api/ready`);
     expect(ready.status).toBe(200);
