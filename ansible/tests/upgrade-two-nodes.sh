@@ -160,6 +160,12 @@ if [ "${VIGIL_UPGRADE_REBUILD:-0}" = 1 ] || [ ! -f "$image" ] || [ "$(cat "$WORK
   # DNS from DHCP (user-mode networking) for APT inside the VMs; its package replaces resolv.conf with a link.
   chroot "$ROOT" apt-get install -y -q systemd-resolved >"$WORK/resolved.log" 2>&1 || { tail "$WORK/resolved.log" >&2; fail "systemd-resolved"; }
   rm -f "$ROOT/etc/resolv.conf" && cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  # node1's database and load balancer packages, unpacked here at native speed and left disabled (node2 never
+  # starts them): under software emulation their installation alone took minutes of site.yml. site.yml still
+  # configures, enables and starts them on node1.
+  chroot "$ROOT" apt-get install -y -q postgresql postgresql-client haproxy >"$WORK/packages.log" 2>&1 ||
+    { tail "$WORK/packages.log" >&2; fail "postgresql and haproxy packages"; }
+  chroot "$ROOT" systemctl disable postgresql.service haproxy.service >/dev/null 2>&1
   chroot_inventory vigil-image "$ROOT" >"$INV/image.yml"
   SYSTEMD_OFFLINE=1 ANSIBLE_CONFIG="$ANSIBLE_DIR/ansible.cfg" ANSIBLE_NOCOLOR=1 ansible-playbook -i "$INV/image.yml" \
     -e vigil_manage_services=false "$ANSIBLE_DIR/site.yml" >"$WORK/provision.log" 2>&1 ||
