@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { defineModel } from './define-model';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 
 /**
  * KB generations (README "Detection — KB cache"): every write of KB records happens inside a generation — one
@@ -34,8 +35,6 @@ export const KB_WRITE_STALE_MS = 60 * 60 * 1000;
 export const isKbGenerationSettled = (generation: Pick<KbGeneration, 'writing' | 'startedAt'>, now = Date.now()) =>
   !generation.writing || now - generation.startedAt.getTime() > KB_WRITE_STALE_MS;
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
-
 /**
  * Opens the next generation. Numbered by a unique insert of the highest + 1 (the loser of a race takes the next),
  * so a generation exists only once every lower one does: a cache never skips a number it has not seen yet.
@@ -48,7 +47,7 @@ async function openKbGeneration(reset: boolean): Promise<number> {
       await KbGenerationModel.create({ _id: generation, writing: true, reset, startedAt: new Date(), finishedAt: null });
       return generation;
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
   }
 }

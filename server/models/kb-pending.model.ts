@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { defineModel } from './define-model';
+import { onlyDuplicateKeyErrors } from '../db/duplicate-key';
 
 /**
  * KB keys whose record must be (re)built because a contribution changed. Kept apart from the
@@ -14,7 +15,6 @@ const kbPendingSchema = new Schema<KbPending>({ _id: { type: String, required: t
 
 export const KbPendingModel = defineModel<KbPending>('KbPending', kbPendingSchema);
 
-const DUPLICATE_KEY = 11000;
 
 /** Marks keys pending; a key already pending stays so (duplicates are expected and ignored). */
 export async function markPending(keys: string[]): Promise<void> {
@@ -22,9 +22,6 @@ export async function markPending(keys: string[]): Promise<void> {
   try {
     await KbPendingModel.collection.insertMany(keys.map((key) => ({ _id: key })) as never[], { ordered: false });
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    const onlyDuplicates = (error as { code?: number }).code === DUPLICATE_KEY || (list.length > 0 && list.every((e) => e.code === DUPLICATE_KEY));
-    if (!onlyDuplicates) throw error;
+    if (!onlyDuplicateKeyErrors(error)) throw error;
   }
 }

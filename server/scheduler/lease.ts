@@ -1,6 +1,6 @@
 import { LeaseClaimModel, LeaseModel } from '../models/lease.model';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 /** Claims older than this many generations are removed; nobody can still be racing for them. */
 const CLAIMS_KEPT = 10;
 
@@ -23,7 +23,7 @@ export async function acquireLease(options: { name: string; holder: string; ttlM
   try {
     await LeaseClaimModel.create({ _id: `${options.name}#${generation}`, holder: options.holder, at: now });
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
   await LeaseModel.updateOne({ _id: options.name }, { $set: { holder: options.holder, expiresAt, generation } }, { upsert: true });

@@ -3,6 +3,7 @@ import { AppError } from '../../errors/app-error';
 import { AuditEntryModel, type AuditEntry } from '../../models/audit-entry.model';
 import { AUDIT_HEAD_ID, AuditHeadModel } from '../../models/audit-head.model';
 import { GENESIS_PREV_HASH, auditEntryHash } from './audit-hash';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
 export interface AuditActor {
   type: 'user' | 'token' | 'system' | 'anonymous';
@@ -25,7 +26,6 @@ export interface AuditEventInput {
   businessUnitId?: string;
 }
 
-const DUPLICATE_KEY = 11000;
 /**
  * An attempt is lost only when another process appended first, so some writer always progresses;
  * the bound stops a writer that keeps losing to several busy nodes from looping forever.
@@ -67,7 +67,7 @@ async function advanceHead(seq: number, hash: string): Promise<void> {
   try {
     await AuditHeadModel.updateOne({ _id: AUDIT_HEAD_ID, seq: { $lt: seq } }, { $set: { seq, hash } }, { upsert: true });
   } catch (error) {
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
   }
 }
 
@@ -88,7 +88,7 @@ async function appendEntry(pending: PendingEntry): Promise<{ seq: number; hash: 
     } catch (error) {
       // No back-off: the loser re-reads the tail at once, before the winner's next append (which
       // first moves the head) can take the following seq, so a busy node does not starve it.
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       continue;
     }
     await advanceHead(entry.seq, entry.hash);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuthClaimModel } from '../../models/auth-claim.model';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 export interface Claim {
   /** Gives the claim up before it expires (a no-op once someone else took it over). */
@@ -13,7 +13,7 @@ async function insertClaim(id: string, holder: string, expiresAt: Date): Promise
     await AuthClaimModel.create({ _id: id, holder, expiresAt });
     return true;
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors/app-error';
 import { LoginAttemptModel } from '../../models/login-attempt.model';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
 /** Per address: this many failed sign-ins within the window block the address until it ends. */
 export const LOGIN_IP_MAX_FAILURES = 20;
@@ -8,7 +9,6 @@ export const LOGIN_IP_WINDOW_MS = 15 * 60_000;
 export const ACCOUNT_MAX_FAILURES = 5;
 export const ACCOUNT_LOCK_MS = 15 * 60_000;
 
-const DUPLICATE_KEY = 11000;
 
 function minutesUntil(when: Date, now: Date): number {
   return Math.max(1, Math.ceil((when.getTime() - now.getTime()) / 60_000));
@@ -36,7 +36,7 @@ export async function recordAddressFailure(ip: string | null, now: Date): Promis
     attempt = await LoginAttemptModel.findOneAndUpdate({ _id: ip }, { $inc: { failures: 1 }, $setOnInsert: { windowStartedAt: now, blockedUntil: null } }, { upsert: true, new: true }).lean();
   } catch (error) {
     // Two first failures of one address at once: the loser's upsert collides; count it again.
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     attempt = await LoginAttemptModel.findOneAndUpdate({ _id: ip }, { $inc: { failures: 1 } }, { new: true }).lean();
   }
   if (attempt && attempt.failures >= LOGIN_IP_MAX_FAILURES && !attempt.blockedUntil) {

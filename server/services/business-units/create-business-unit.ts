@@ -8,8 +8,8 @@ import { ensureRootBusinessUnit } from './ensure-root-business-unit';
 import { businessUnitInput, type BusinessUnitInput } from './business-unit-input';
 import { toBusinessUnitSummary, type BusinessUnitSummary } from './business-unit-summary';
 import { unitInScope } from './list-business-units';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 /** Adds a unit below one the caller may manage (so nobody creates units outside their own subtree). */
 export async function createBusinessUnit(options: { acting: Acting; input: BusinessUnitInput; meta?: RequestMeta }): Promise<BusinessUnitSummary> {
@@ -28,7 +28,7 @@ export async function createBusinessUnit(options: { acting: Acting; input: Busin
       description: input.description,
     });
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) throw new AppError('CONFLICT', `"${parent.name}" already has a unit named "${input.name}"`);
+    if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', `"${parent.name}" already has a unit named "${input.name}"`);
     throw error;
   }
   const summary = toBusinessUnitSummary(created.toObject());

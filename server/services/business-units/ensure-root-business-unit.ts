@@ -1,7 +1,7 @@
 import { ROOT_BUSINESS_UNIT_ID } from '../../auth/scope';
 import { BusinessUnitModel } from '../../models/business-unit.model';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 /** The tree's root exists on every installation; records made before units existed belong to it. */
 export async function ensureRootBusinessUnit(): Promise<void> {
@@ -10,6 +10,6 @@ export async function ensureRootBusinessUnit(): Promise<void> {
     await BusinessUnitModel.create({ _id: ROOT_BUSINESS_UNIT_ID, name: 'Organisation', parentId: null, ancestors: [], description: 'The whole organisation' });
   } catch (error) {
     // Another process created it first.
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
   }
 }

@@ -8,6 +8,7 @@ import { actorOfActing, requirePermission, type Acting } from '../auth/acting-pr
 import { updateBusinessUnitInput, type UpdateBusinessUnitInput } from './business-unit-input';
 import { toBusinessUnitSummary, type BusinessUnitSummary } from './business-unit-summary';
 import { unitInScope } from './list-business-units';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
 /** Renames a unit or moves it (with its subtree) below another unit the caller manages. */
 export async function updateBusinessUnit(options: { acting: Acting; unitId: string; input: UpdateBusinessUnitInput; meta?: RequestMeta }): Promise<BusinessUnitSummary> {
@@ -33,7 +34,7 @@ export async function updateBusinessUnit(options: { acting: Acting; unitId: stri
   try {
     await BusinessUnitModel.updateOne({ _id: unitId }, { $set: set });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new AppError('CONFLICT', `the parent already has a unit named "${input.name ?? unit.name}"`);
+    if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', `the parent already has a unit named "${input.name ?? unit.name}"`);
     throw error;
   }
   if (moving) {

@@ -5,8 +5,8 @@ import { CredentialModel } from '../../models/credential.model';
 import type { AddCredentialInput } from './credential-input';
 import { toCredentialMetadata, type CredentialMetadata } from './credential-metadata';
 import { buildSecret } from './credential-secret';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 export async function addCredential(options: {
   scope: Scope;
@@ -36,7 +36,7 @@ export async function addCredential(options: {
     const { secret: _omit, ...metadata } = created.toObject();
     return toCredentialMetadata(metadata);
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) throw new AppError('CONFLICT', `a credential named "${input.name}" already exists`);
+    if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', `a credential named "${input.name}" already exists`);
     throw error;
   }
 }

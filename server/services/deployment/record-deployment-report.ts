@@ -8,6 +8,7 @@ import {
   type ReconcileOutcome,
   type ReportKind,
 } from '../../models/deployment-report.model';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
 /** Reports kept per node (its newest included); older ones are deleted as new ones arrive. */
 export const REPORT_HISTORY_PER_NODE = 50;
@@ -15,7 +16,6 @@ export const REPORT_HISTORY_PER_NODE = 50;
 /** The changed-task summary a node may send (play, task and diff of each, UTF-8): vigil-gitops cuts its own to fit. */
 export const MAX_DRIFT_SUMMARY_BYTES = 64 * 1024;
 
-const DUPLICATE_KEY = 11000;
 
 /** A report as `vigil-gitops` sends it (ansible/README.md "GitOps"), validated by the transport. */
 export interface DeploymentReportInput {
@@ -77,7 +77,7 @@ export async function recordDeploymentReport(options: {
       tokenId: options.tokenId,
     });
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) return { id, stored: false };
+    if (isDuplicateKeyError(error)) return { id, stored: false };
     throw error;
   }
   await pruneHistory(report.node);

@@ -7,8 +7,8 @@ import { actorOfActing, requirePermission, type Acting } from '../auth/acting-pr
 import { bumpListVersions } from './list-page-cache';
 import { refreshOpenFindingRollup } from './risk-rollup';
 import { DEFAULT_SLA_POLICY, SLA_SEVERITIES, slaDueAt } from './sla';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 export interface SlaPolicyView {
   days: SlaPolicy['days'];
@@ -55,7 +55,7 @@ export async function setSlaPolicy(options: { acting: Acting; days: SlaPolicy['d
     await SlaPolicyModel.updateOne({ _id: 'sla' }, change, { upsert: true });
   } catch (error) {
     // Two first changes at once: the loser's insert collides on `_id`; it updates instead.
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     await SlaPolicyModel.updateOne({ _id: 'sla' }, change);
   }
   const after = await readSlaPolicy();

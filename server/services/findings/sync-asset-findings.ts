@@ -12,6 +12,7 @@ import { riskBucket, riskScore } from './risk-score';
 import { kevDueAtOf, slaDueAt } from './sla';
 import { readSlaPolicy } from './sla-policy';
 import { tieHashOf } from './tie-order';
+import { onlyDuplicateKeyErrors } from '../../db/duplicate-key';
 
 /**
  * What a result observed, and so which open findings it may close: `all` (an SSH inventory: packages and
@@ -77,11 +78,6 @@ async function kevDueDatesOf(vulnIds: string[]): Promise<Map<string, Date | null
   return new Map(records.map((record) => [record._id, kevDueAtOf(record.kev?.dueDate)]));
 }
 
-const DUPLICATE_KEY = 11000;
-const onlyDuplicates = (error: unknown) => {
-  const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-  return (error as { code?: number }).code === DUPLICATE_KEY || (writeErrors !== undefined && writeErrors.every((e) => (e.code ?? e.err?.code) === DUPLICATE_KEY));
-};
 
 /**
  * Brings an asset's findings in line with its latest detection result (README "Vulnerability workflow"):
@@ -163,7 +159,7 @@ export async function syncAssetFindings(options: {
   if (created.length > 0) {
     // A concurrent result of the same host may have opened some of them first: theirs stand.
     await FindingModel.insertMany(created, { ordered: false }).catch((error: unknown) => {
-      if (!onlyDuplicates(error)) throw error;
+      if (!onlyDuplicateKeyErrors(error)) throw error;
     });
   }
   await forEachWrite(updates, ({ id, set, seen }) => FindingModel.updateOne({ _id: id }, { $set: set, ...(seen ? { $inc: { timesSeen: 1 } } : {}) }));

@@ -5,8 +5,8 @@ import { AuthSettingsModel, type AuthSettings } from '../../models/auth-settings
 import { recordAudit } from '../audit/record-audit';
 import { actorOfActing, requirePermission, type Acting } from '../auth/acting-principal';
 import { readAuthSettings } from '../auth/read-auth-settings';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 export interface AuthPolicyView {
   /** `off`, `all` (everyone), or `roles` (the roles in `mfaRoles`). */
@@ -41,7 +41,7 @@ export async function setAuthPolicy(options: {
     await AuthSettingsModel.updateOne({ _id: 'auth' }, change, { upsert: true });
   } catch (error) {
     // Two first changes at once: the loser's insert collides on `_id`; it updates instead.
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     await AuthSettingsModel.updateOne({ _id: 'auth' }, change);
   }
   const after = await getAuthPolicy({ acting: options.acting });

@@ -6,8 +6,8 @@ import { expandTargets } from '../../../scanner/targets';
 import { recordAudit, type AuditActor } from '../audit/record-audit';
 import { getCredential } from '../credentials/get-credential';
 import { createScanInput, DEFAULT_LIMITS, type CreateScanInput } from './scan-input';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 /** Creates a scan definition in one of the caller's units. Targets are expanded now so a typo fails here, not at 2 a.m. */
 export async function createScan(options: { scope: Scope; actor: AuditActor; input: CreateScanInput; ip?: string | null }): Promise<Scan> {
@@ -45,7 +45,7 @@ export async function createScan(options: { scope: Scope; actor: AuditActor; inp
   try {
     await ScanModel.create(scan);
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) throw new AppError('CONFLICT', `a scan named "${input.name}" already exists`);
+    if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', `a scan named "${input.name}" already exists`);
     throw error;
   }
   await recordAudit({ actor: options.actor, action: 'scan.create', target: { type: 'scan', id: scan._id, label: scan.name }, ip: options.ip ?? null, outcome: 'success', businessUnitId, details: { targets: input.targets.join(' ').slice(0, 500), ports: input.ports, profile, schedule: scan.schedule } });

@@ -6,8 +6,8 @@ import { ScanRunModel } from '../../models/scan-run.model';
 import type { HostResult } from '../../../scanner/protocol/v1/schemas';
 import { recordHostResult } from '../assets/record-host-result';
 import { requireJobLease } from './scan-job-lease';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 export const hostResultId = (runId: string, address: string) => `${runId}|${address}`;
 
@@ -42,7 +42,7 @@ export async function recordJobChunk(options: { node: ScannerNode; jobId: string
       receivedAt: now,
     });
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) return { accepted: false, cancelled: false };
+    if (isDuplicateKeyError(error)) return { accepted: false, cancelled: false };
     throw error;
   }
   return { accepted: true, cancelled: run?.status === 'paused' };

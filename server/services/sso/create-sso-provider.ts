@@ -10,8 +10,8 @@ import { createSsoProviderInput, type CreateSsoProviderInput } from './sso-provi
 import { assertGrantableRefs } from './sso-provider-refs';
 import { assertSecretFitsMethod } from './sso-client-secret';
 import { toSsoProviderSummary, type SsoProviderSummary } from './sso-provider-summary';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 /** Adds an OpenID Connect provider; its client secret is stored encrypted (purpose "oidc"). */
 export async function createSsoProvider(options: {
@@ -40,7 +40,7 @@ export async function createSsoProvider(options: {
       hasClientSecret: Boolean(clientSecret),
     });
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) throw new AppError('CONFLICT', `an SSO provider with id "${id}" already exists`);
+    if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', `an SSO provider with id "${id}" already exists`);
     throw error;
   }
   const { clientSecret: _secret, ...stored } = created.toObject();

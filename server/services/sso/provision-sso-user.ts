@@ -3,8 +3,8 @@ import { recordAudit } from '../audit/record-audit';
 import type { SsoAccess } from './map-sso-access';
 import type { SsoIdentity } from './sso-identity';
 import { SsoRefusal } from './sso-login-failure';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 export type SsoUser = Omit<User, 'passwordHash'> & { _id: string };
 
@@ -59,7 +59,7 @@ export async function provisionSsoUser(options: ProvisionOptions): Promise<{ use
     try {
       await UserModel.updateOne({ _id: found._id }, { $set: set });
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) throw new SsoRefusal('sso_account_conflict', `e-mail ${identity.email} is already taken`);
+      if (isDuplicateKeyError(error)) throw new SsoRefusal('sso_account_conflict', `e-mail ${identity.email} is already taken`);
       throw error;
     }
     if (set.role !== undefined || set.businessUnitId !== undefined || set.email !== undefined) {
@@ -82,7 +82,7 @@ export async function provisionSsoUser(options: ProvisionOptions): Promise<{ use
       oidc: { providerId, subject: identity.subject },
     });
   } catch (error) {
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     // The same user's other sign-in created the account a moment ago.
     const raced = await findBySubject(providerId, identity.subject);
     if (!raced) throw new SsoRefusal('sso_account_conflict', `e-mail ${identity.email} is already taken`);

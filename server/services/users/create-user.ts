@@ -10,8 +10,8 @@ import { actorOfActing, requirePermission, scopeOfActing, type Acting } from '..
 import { ensureRootBusinessUnit } from '../business-units/ensure-root-business-unit';
 import { createUserInput, type CreateUserInput } from './user-input';
 import { toUserSummary, type UserSummary } from './user-summary';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 
 /** Creates a local account (password sign-in). Used by `vigil admin create` and the users page. */
 export async function createUser(options: { acting: Acting; input: CreateUserInput; meta?: RequestMeta }): Promise<UserSummary> {
@@ -38,7 +38,7 @@ export async function createUser(options: { acting: Acting; input: CreateUserInp
       passwordChangedAt: new Date(),
     });
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) throw new AppError('CONFLICT', `a user with e-mail ${input.email} already exists`);
+    if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', `a user with e-mail ${input.email} already exists`);
     throw error;
   }
   const summary = toUserSummary(created.toObject());

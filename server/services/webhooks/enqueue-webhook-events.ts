@@ -4,6 +4,7 @@ import { BusinessUnitModel } from '../../models/business-unit.model';
 import { WebhookDeliveryModel, type WebhookDelivery } from '../../models/webhook-delivery.model';
 import { WITHOUT_WEBHOOK_SECRET, WebhookModel, type WebhookEvent } from '../../models/webhook.model';
 import { attemptPromptly } from './deliver-webhooks';
+import { onlyDuplicateKeyErrors } from '../../db/duplicate-key';
 
 export interface WebhookEventInput {
   event: WebhookEvent;
@@ -14,9 +15,6 @@ export interface WebhookEventInput {
   at: Date;
 }
 
-const DUPLICATE_KEY = 11000;
-const onlyDuplicates = (error: unknown) =>
-  (error as { code?: number }).code === DUPLICATE_KEY || ((error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors ?? [{}]).every((e) => (e.code ?? e.err?.code) === DUPLICATE_KEY);
 
 /**
  * Puts events in the outbox of every webhook that wants them — webhooks of the event's business unit or of a unit
@@ -41,7 +39,7 @@ export async function enqueueWebhookEvents(events: WebhookEventInput[]): Promise
   }
   if (deliveries.length === 0) return;
   await WebhookDeliveryModel.insertMany(deliveries, { ordered: false }).catch((error: unknown) => {
-    if (!onlyDuplicates(error)) throw error;
+    if (!onlyDuplicateKeyErrors(error)) throw error;
   });
   attemptPromptly(deliveries);
 }

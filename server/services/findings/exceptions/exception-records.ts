@@ -4,9 +4,8 @@ import { FindingModel } from '../../../models/finding.model';
 import type { Acting } from '../../auth/acting-principal';
 import { recordExceptionCoverageChange } from '../../trends/record-finding-transitions';
 import { refreshOpenFindingRollup } from '../risk-rollup';
+import { isDuplicateKeyError, onlyDuplicateKeyErrors } from '../../../db/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
-const isDuplicate = (error: unknown) => (error as { code?: number }).code === DUPLICATE_KEY;
 
 /** Four-eyes needs two named people: exceptions are requested and decided by signed-in users, not the system. */
 export function personOf(acting: Acting): ExceptionPerson {
@@ -23,7 +22,7 @@ export async function claimTransition(exception: Pick<FindingException, '_id'>, 
     await FindingExceptionClaimModel.create({ _id: `${exception._id}|${from}`, exceptionId: exception._id, kind: 'transition', at });
     return true;
   } catch (error) {
-    if (isDuplicate(error)) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
 }
@@ -35,9 +34,7 @@ export async function claimFindings(exceptionId: string, findingIds: string[], a
     await FindingExceptionClaimModel.insertMany(claims, { ordered: false });
     return true;
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-    const onlyDuplicates = isDuplicate(error) || (writeErrors !== undefined && writeErrors.every((e) => (e.code ?? e.err?.code) === DUPLICATE_KEY));
-    if (!onlyDuplicates) throw error;
+    if (!onlyDuplicateKeyErrors(error)) throw error;
     await releaseFindings(exceptionId);
     return false;
   }
