@@ -47,6 +47,8 @@ if [ -z "$GO_BIN" ] || [ "$(go_minor "$GO_BIN")" -lt 21 ] 2>/dev/null; then
 fi
 echo "using $("$GO_BIN" version)"
 export GO_BIN
+# The launcher's Go tests (tests/deploy/ferretdb/launcher-go-tests.int.test.ts) use the same toolchain.
+mkdir -p deploy/ferretdb/bin && printf '%s\n' "$GO_BIN" >deploy/ferretdb/bin/go-path
 
 log "npm packages"
 # mongodb-client-encryption 6.0.0 is compiled against Debian's libmongocrypt (the prebuilt
