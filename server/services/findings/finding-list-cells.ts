@@ -1,4 +1,4 @@
-import { forEachWrite } from '../../db/write-limits';
+import { deleteAllMatching, forEachWrite } from '../../db/write-limits';
 import { findingListCellCollection, FindingListCellModel, type CellExceptionKey, type CellKevKey, type CellStatusKey, type FindingListCell } from '../../models/finding-list-cell.model';
 import { AssetModel } from '../../models/asset.model';
 import { FindingListContributionModel, type FindingListContribution } from '../../models/finding-list-contribution.model';
@@ -164,7 +164,7 @@ export async function writeFindingListCells(options: { businessUnitId: string; c
       for (const [rank, count] of Object.entries(ranks)) sum[rank] = (sum[rank] ?? 0) + count;
     }
   }
-  await FindingListContributionModel.deleteMany({ businessUnitId: options.businessUnitId });
+  await deleteAllMatching(FindingListContributionModel, { businessUnitId: options.businessUnitId });
   await insertInBatches((docs) => FindingListContributionModel.insertMany(docs), [...options.contributions].map(([assetId, own]) => ({ _id: assetId, businessUnitId: options.businessUnitId, ...own })));
   await FindingListCellModel.deleteMany({ businessUnitId: options.businessUnitId });
   await insertInBatches((docs) => FindingListCellModel.insertMany(docs), Object.entries(cells).map(([id, ranks]) => ({ ...cellOfId(id), ranks })));

@@ -1,7 +1,7 @@
 import { OidcTransactionModel } from '../../models/oidc-transaction.model';
+import { deleteAllMatching } from '../../db/write-limits';
 
 /** Logins in flight that were never completed (the scheduled clean-up; no TTL indexes in the FerretDB subset). */
 export async function removeExpiredSsoTransactions(options: { now?: Date } = {}): Promise<{ transactions: number }> {
-  const result = await OidcTransactionModel.deleteMany({ expiresAt: { $lte: options.now ?? new Date() } });
-  return { transactions: result.deletedCount };
+  return { transactions: await deleteAllMatching(OidcTransactionModel, { expiresAt: { $lte: options.now ?? new Date() } }) };
 }

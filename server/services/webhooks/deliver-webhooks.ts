@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { forEachWrite } from '../../db/write-limits';
+import { deleteAllMatching, forEachWrite } from '../../db/write-limits';
 import { WebhookDeliveryModel, type WebhookDelivery, type WebhookDeliveryStatus } from '../../models/webhook-delivery.model';
 import { WebhookModel } from '../../models/webhook.model';
 import { currentRuntime } from '../../runtime/runtime';
@@ -135,6 +135,6 @@ export async function deliverDueWebhooks(options: { now?: Date } = {}): Promise<
   await forEachWrite(due, async (delivery) => {
     counts[await attemptWebhookDelivery(delivery, now)] += 1;
   });
-  const removed = await WebhookDeliveryModel.deleteMany({ status: { $ne: 'pending' }, createdAt: { $lt: new Date(now.getTime() - KEPT_DAYS * DAY_MS) } });
-  return { ...counts, removed: removed.deletedCount };
+  const removed = await deleteAllMatching(WebhookDeliveryModel, { status: { $ne: 'pending' }, createdAt: { $lt: new Date(now.getTime() - KEPT_DAYS * DAY_MS) } });
+  return { ...counts, removed };
 }
