@@ -8,6 +8,9 @@ export interface SlaPolicy {
   days: { critical: number; high: number; medium: number; low: number };
   /** A finding due within this many days is `due-soon`. */
   dueSoonDays: number;
+  /** Counts the changes; the open findings carry the dates of change `redatedGeneration` (sla-policy.ts). */
+  generation: number;
+  redatedGeneration: number;
   updatedAt: Date;
 }
 
@@ -16,6 +19,8 @@ const slaPolicySchema = new Schema<SlaPolicy>(
     _id: { type: String, required: true },
     days: { type: Schema.Types.Mixed, required: true },
     dueSoonDays: { type: Number, required: true },
+    generation: { type: Number, default: 0 },
+    redatedGeneration: { type: Number, default: 0 },
   },
   { collection: 'settings', timestamps: { createdAt: false, updatedAt: true }, versionKey: false },
 );

@@ -5,6 +5,7 @@ import { removeExpiredSessions } from '../services/auth/remove-expired-sessions'
 import { expireFindingExceptions } from '../services/findings/exceptions/end-finding-exception';
 import { ensureFindingListCells } from '../services/findings/finding-list-cells';
 import { KB_SYNC_JOB, KB_SYNC_MAX_RUN_MS, runRecordedKbSync } from '../services/kb/run-recorded-kb-sync';
+import { redateForSlaPolicy, SLA_REDATE_JOB, SLA_REDATE_MAX_RUN_MS } from '../services/findings/sla-policy';
 import { launchDueScans } from '../services/scans/launch-due-scans';
 import { removeExpiredSsoTransactions } from '../services/sso/remove-expired-sso-transactions';
 import { carryFindingTrends } from '../services/trends/carry-finding-trends';
@@ -47,6 +48,14 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
         schedule: '*/15 * * * *',
         maxRunMs: HOUR_MS,
         run: () => expireFindingExceptions(),
+      },
+      {
+        // Open findings re-dated to a changed SLA policy: the change starts it at once; this finishes a run a restart
+        // cut short, or a change made while a run was going.
+        name: SLA_REDATE_JOB,
+        schedule: '* * * * *',
+        maxRunMs: SLA_REDATE_MAX_RUN_MS,
+        run: () => redateForSlaPolicy(),
       },
       {
         // Webhook deliveries due for an attempt (a retry, or one whose prompt attempt never ran), and old ones removed.

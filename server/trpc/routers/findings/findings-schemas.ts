@@ -50,4 +50,6 @@ export const slaPolicyOutput = z.object({
   days: z.object({ critical: days, high: days, medium: days, low: days }),
   dueSoonDays: z.number().int().min(0).max(365),
   updatedAt: z.date().nullable(),
+  /** The open findings are being re-dated to this policy (the `sla-redate` job). */
+  redating: z.boolean(),
 });

@@ -9,6 +9,9 @@ import { FindingModel } from '../../../../server/models/finding.model';
 import type { Runtime } from '../../../../server/runtime/runtime';
 import { recordHostResult } from '../../../../server/services/assets/record-host-result';
 import { getSlaOverview } from '../../../../server/services/findings/sla-overview';
+import { readSlaPolicy, redateForSlaPolicy, SLA_REDATE_JOB } from '../../../../server/services/findings/sla-policy';
+import { acquireLease, releaseLease } from '../../../../server/scheduler/lease';
+import { jobLeaseName } from '../../../../server/scheduler/scheduler';
 import { createServerCaller } from '../../../../server/trpc/root';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
 import { dropDatabase, testDatabaseUri } from '../../../helpers/test-db';
@@ -25,6 +28,12 @@ import { tieHashOf } from '../../../../server/services/findings/tie-order';
 const { uri } = testDatabaseUri();
 let runtime: Runtime;
 const DAY_MS = 86_400_000;
+
+/** Until the re-dating a policy change started in the background is done. */
+async function untilRedated(): Promise<void> {
+  for (let i = 0; i < 600 && (await readSlaPolicy()).redating; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect((await readSlaPolicy()).redating).toBe(false);
+}
 
 const USERS = { analystA: 'a0000000000000000000000a', managerA: 'b0000000000000000000000a', otherManagerA: 'c0000000000000000000000a', managerB: 'b0000000000000000000000b', admin: 'd00000000000000000000000' };
 const callerAs = (role: Role, userId: string, businessUnitIds: string[]) => createServerCaller(testContext({ runtime, principal: testPrincipal({ role, userId, businessUnitIds }) }));
@@ -235,9 +244,11 @@ describe('filters, risk and SLA', () => {
     const old = new Date(Date.now() - 40 * DAY_MS);
     await FindingModel.updateOne({ _id: findingsA[0] }, { $set: { firstSeenAt: old } });
     const policy = await admin().findings.setSlaPolicy({ days: { critical: 7, high: 30, medium: 90, low: 180 }, dueSoonDays: 3 });
-    expect(policy.updatedAt).toBeInstanceOf(Date);
+    expect(policy).toMatchObject({ updatedAt: expect.any(Date), redating: true });
+    await untilRedated();
     expect((await FindingModel.findById(findingsA[0], { slaDueAt: 1 }).lean())!.slaDueAt!.getTime()).toBe(old.getTime() + 30 * DAY_MS);
     expect(await AuditEntryModel.countDocuments({ action: 'settings.sla_policy' })).toBe(1);
+    expect(await AuditEntryModel.findOne({ action: 'settings.sla_redate' }).lean()).toMatchObject({ actor: { type: 'system', id: SLA_REDATE_JOB }, details: { generation: 1, redatedFindings: expect.any(Number) } });
 
     const sla = await analystA().findings.sla();
     expect(sla.counts.find((c) => c.severity === 'high')).toEqual({ severity: 'high', ok: 1, 'due-soon': 0, breached: 1 });
@@ -247,7 +258,23 @@ describe('filters, risk and SLA', () => {
 
     // A 42-day high deadline puts it back within its SLA; a day before that deadline it is due soon.
     await admin().findings.setSlaPolicy({ days: { critical: 7, high: 42, medium: 90, low: 180 }, dueSoonDays: 3 });
+    await untilRedated();
     const dueAt = old.getTime() + 42 * DAY_MS;
     expect((await getSlaOverview({ scope: { kind: 'units', businessUnitIds: ['unit-a'] }, limit: 10, now: new Date(dueAt - DAY_MS) })).counts.find((c) => c.severity === 'high')).toMatchObject({ 'due-soon': 1 });
+  });
+
+  it('leaves a change made while a re-dating runs elsewhere to the sla-redate job, which then does it once', async () => {
+    const lease = jobLeaseName(SLA_REDATE_JOB);
+    expect(await acquireLease({ name: lease, holder: 'other-node', ttlMs: 60_000 })).toBe(true);
+    const policy = await admin().findings.setSlaPolicy({ days: { critical: 7, high: 50, medium: 90, low: 180 }, dueSoonDays: 3 });
+    expect(policy.redating).toBe(true);
+    const dueBefore = (await FindingModel.findById(findingsA[0], { slaDueAt: 1, firstSeenAt: 1 }).lean())!;
+    expect(dueBefore.slaDueAt!.getTime()).toBe(dueBefore.firstSeenAt.getTime() + 42 * DAY_MS);
+    await releaseLease({ name: lease, holder: 'other-node' });
+    // What the job runs every minute.
+    expect(await redateForSlaPolicy()).toMatchObject({ generation: 3, redated: expect.any(Number) });
+    expect((await FindingModel.findById(findingsA[0], { slaDueAt: 1 }).lean())!.slaDueAt!.getTime()).toBe(dueBefore.firstSeenAt.getTime() + 50 * DAY_MS);
+    expect(await admin().findings.getSlaPolicy()).toMatchObject({ redating: false, days: { high: 50 } });
+    expect(await redateForSlaPolicy()).toBeNull();
   });
 });
