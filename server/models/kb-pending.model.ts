@@ -15,7 +15,6 @@ const kbPendingSchema = new Schema<KbPending>({ _id: { type: String, required: t
 
 export const KbPendingModel = defineModel<KbPending>('KbPending', kbPendingSchema);
 
-
 /** Marks keys pending; a key already pending stays so (duplicates are expected and ignored). */
 export async function markPending(keys: string[]): Promise<void> {
   if (keys.length === 0) return;

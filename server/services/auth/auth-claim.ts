@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { AuthClaimModel } from '../../models/auth-claim.model';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 export interface Claim {
   /** Gives the claim up before it expires (a no-op once someone else took it over). */
   release(): Promise<void>;

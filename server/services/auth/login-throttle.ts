@@ -9,7 +9,6 @@ export const LOGIN_IP_WINDOW_MS = 15 * 60_000;
 export const ACCOUNT_MAX_FAILURES = 5;
 export const ACCOUNT_LOCK_MS = 15 * 60_000;
 
-
 function minutesUntil(when: Date, now: Date): number {
   return Math.max(1, Math.ceil((when.getTime() - now.getTime()) / 60_000));
 }

@@ -10,7 +10,6 @@ import { toBusinessUnitSummary, type BusinessUnitSummary } from './business-unit
 import { unitInScope } from './list-business-units';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 /** Adds a unit below one the caller may manage (so nobody creates units outside their own subtree). */
 export async function createBusinessUnit(options: { acting: Acting; input: BusinessUnitInput; meta?: RequestMeta }): Promise<BusinessUnitSummary> {
   requirePermission(options.acting, 'units:manage');

@@ -2,7 +2,6 @@ import { ROOT_BUSINESS_UNIT_ID } from '../../auth/scope';
 import { BusinessUnitModel } from '../../models/business-unit.model';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 /** The tree's root exists on every installation; records made before units existed belong to it. */
 export async function ensureRootBusinessUnit(): Promise<void> {
   if (await BusinessUnitModel.exists({ _id: ROOT_BUSINESS_UNIT_ID })) return;

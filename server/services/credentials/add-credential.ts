@@ -7,7 +7,6 @@ import { toCredentialMetadata, type CredentialMetadata } from './credential-meta
 import { buildSecret } from './credential-secret';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 export async function addCredential(options: {
   scope: Scope;
   encryption: FieldEncryption;

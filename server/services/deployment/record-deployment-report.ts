@@ -16,7 +16,6 @@ export const REPORT_HISTORY_PER_NODE = 50;
 /** The changed-task summary a node may send (play, task and diff of each, UTF-8): vigil-gitops cuts its own to fit. */
 export const MAX_DRIFT_SUMMARY_BYTES = 64 * 1024;
 
-
 /** A report as `vigil-gitops` sends it (ansible/README.md "GitOps"), validated by the transport. */
 export interface DeploymentReportInput {
   node: string;

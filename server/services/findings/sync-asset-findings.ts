@@ -78,7 +78,6 @@ async function kevDueDatesOf(vulnIds: string[]): Promise<Map<string, Date | null
   return new Map(records.map((record) => [record._id, kevDueAtOf(record.kev?.dueDate)]));
 }
 
-
 /**
  * Brings an asset's findings in line with its latest detection result (README "Vulnerability workflow"):
  * - not known yet: `new`, first and last seen now, seen once;

@@ -7,7 +7,6 @@ import { actorOfActing, requirePermission, type Acting } from '../auth/acting-pr
 import { readAuthSettings } from '../auth/read-auth-settings';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 export interface AuthPolicyView {
   /** `off`, `all` (everyone), or `roles` (the roles in `mfaRoles`). */
   mfaRequired: AuthSettings['mfaRequired'];

@@ -8,7 +8,6 @@ import { getCredential } from '../credentials/get-credential';
 import { createScanInput, DEFAULT_LIMITS, type CreateScanInput } from './scan-input';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 /** Creates a scan definition in one of the caller's units. Targets are expanded now so a typo fails here, not at 2 a.m. */
 export async function createScan(options: { scope: Scope; actor: AuditActor; input: CreateScanInput; ip?: string | null }): Promise<Scan> {
   const parsed = createScanInput.safeParse(options.input);

@@ -8,7 +8,6 @@ import { recordHostResult } from '../assets/record-host-result';
 import { requireJobLease } from './scan-job-lease';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 export const hostResultId = (runId: string, address: string) => `${runId}|${address}`;
 
 /**

@@ -12,7 +12,6 @@ import { assertSecretFitsMethod } from './sso-client-secret';
 import { toSsoProviderSummary, type SsoProviderSummary } from './sso-provider-summary';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 /** Adds an OpenID Connect provider; its client secret is stored encrypted (purpose "oidc"). */
 export async function createSsoProvider(options: {
   acting: Acting;

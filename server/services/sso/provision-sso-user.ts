@@ -5,7 +5,6 @@ import type { SsoIdentity } from './sso-identity';
 import { SsoRefusal } from './sso-login-failure';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 export type SsoUser = Omit<User, 'passwordHash'> & { _id: string };
 
 function findBySubject(providerId: string, subject: string) {

@@ -12,7 +12,6 @@ import { createUserInput, type CreateUserInput } from './user-input';
 import { toUserSummary, type UserSummary } from './user-summary';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
 
-
 /** Creates a local account (password sign-in). Used by `vigil admin create` and the users page. */
 export async function createUser(options: { acting: Acting; input: CreateUserInput; meta?: RequestMeta }): Promise<UserSummary> {
   const { acting } = options;

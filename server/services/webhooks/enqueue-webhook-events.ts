@@ -15,7 +15,6 @@ export interface WebhookEventInput {
   at: Date;
 }
 
-
 /**
  * Puts events in the outbox of every webhook that wants them — webhooks of the event's business unit or of a unit
  * above it — and makes a first attempt at once without waiting for it. Enqueueing an event again (a result

@@ -6,7 +6,6 @@ import { recordExceptionCoverageChange } from '../../trends/record-finding-trans
 import { refreshOpenFindingRollup } from '../risk-rollup';
 import { isDuplicateKeyError, onlyDuplicateKeyErrors } from '../../../db/duplicate-key';
 
-
 /** Four-eyes needs two named people: exceptions are requested and decided by signed-in users, not the system. */
 export function personOf(acting: Acting): ExceptionPerson {
   if (!('principal' in acting)) throw new AppError('FORBIDDEN', 'exceptions are requested and decided by signed-in users');
