@@ -3,8 +3,11 @@ import { AssetModel, EMPTY_FINDING_COUNTS, NO_RISK, type AssetFindingCounts, typ
 import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/finding.model';
 import { moveInRankHistogram } from '../trends/rank-histograms';
 import { refreshFindingListContribution } from './finding-list-cells';
+import { withMutex } from '../../db/mutex';
 
 const roundRisk = (value: number) => Math.round(value * 10) / 10;
+/** Far longer than a roll-up takes (an asset's findings, read and written once). */
+const ROLLUP_MUTEX_TTL_MS = 5 * 60_000;
 
 /**
  * Recounts an asset's open findings (without an approved exception) per severity, and its risk: the worst finding's
@@ -12,10 +15,16 @@ const roundRisk = (value: number) => Math.round(value * 10) / 10;
  * Every change of an asset's findings ends here, so it also brings the findings list's cells and the dashboard's
  * asset-risk histogram up to date.
  */
-export async function refreshOpenFindingRollup(options: { assetId: string }): Promise<{ counts: AssetFindingCounts; risk: AssetRisk }> {
+export function refreshOpenFindingRollup(options: { assetId: string }): Promise<{ counts: AssetFindingCounts; risk: AssetRisk }> {
+  // One roll-up of an asset at a time: each applies the difference from what the last one stored (list cells, rank
+  // histograms), so two at once would both apply the same difference.
+  return withMutex({ name: `rollup:${options.assetId}`, ttlMs: ROLLUP_MUTEX_TTL_MS }, () => rollUpAsset(options.assetId));
+}
+
+async function rollUpAsset(assetId: string): Promise<{ counts: AssetFindingCounts; risk: AssetRisk }> {
   // Summed here: FerretDB 1.24's $group answers 0 for `$sum` of a field path (only `$sum: 1` counts hold).
   // Whole findings: the findings list's rows hold them (finding-list-rows.ts).
-  const findings = await FindingModel.find({ assetId: options.assetId }).lean<FindingRecord[]>();
+  const findings = await FindingModel.find({ assetId }).lean<FindingRecord[]>();
   const counts: AssetFindingCounts = { ...EMPTY_FINDING_COUNTS };
   let total = 0;
   let max = 0;
@@ -26,12 +35,12 @@ export async function refreshOpenFindingRollup(options: { assetId: string }): Pr
     max = Math.max(max, finding.riskScore);
   }
   const risk: AssetRisk = { max, total: roundRisk(total) };
-  const asset = await AssetModel.findById(options.assetId, { businessUnitId: 1, name: 1, 'risk.total': 1 }).lean();
-  await AssetModel.updateOne({ _id: options.assetId }, { $set: { openFindings: counts, risk, riskTotal: risk.total } });
+  const asset = await AssetModel.findById(assetId, { businessUnitId: 1, name: 1, 'risk.total': 1 }).lean();
+  await AssetModel.updateOne({ _id: assetId }, { $set: { openFindings: counts, risk, riskTotal: risk.total } });
   if (asset) {
     await moveInRankHistogram({ kind: 'asset-risk', businessUnitId: asset.businessUnitId, from: asset.risk?.total ?? 0, to: risk.total });
-    if (findings.some((finding) => finding.assetName !== asset.name)) await FindingModel.updateMany({ assetId: options.assetId, assetName: { $ne: asset.name } }, { $set: { assetName: asset.name } });
-    await refreshFindingListContribution({ assetId: options.assetId, businessUnitId: asset.businessUnitId, findings: findings.map((finding) => ({ ...finding, assetName: asset.name })) });
+    if (findings.some((finding) => finding.assetName !== asset.name)) await FindingModel.updateMany({ assetId, assetName: { $ne: asset.name } }, { $set: { assetName: asset.name } });
+    await refreshFindingListContribution({ assetId, businessUnitId: asset.businessUnitId, findings: findings.map((finding) => ({ ...finding, assetName: asset.name })) });
   }
   return { counts, risk };
 }
