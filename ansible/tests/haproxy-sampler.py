@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs on the load balancer (as root) during upgrade-two-nodes.sh: every --interval seconds reads `show stat`
 from HAProxy's admin socket and writes to --out one line per change of a server's status
-("<UTC time> <server> <status>", e.g. UP, MAINT, DRAIN, DOWN, "UP 1/2"), plus the servers' counters at the start
+("<UTC time> <server> <status>", e.g. UP, MAINT, DRAIN, DOWN, "UP 1/2"; with the last check's status, time and
+description when not UP), plus the servers' counters at the start
 and at the end ("# counters …"). Stops when the file --stop exists.
 """
 import argparse
@@ -52,7 +53,9 @@ with open(args.out, "w", buffering=1) as out:
         try:
             for name, row in servers().items():
                 if last.get(name) != row["status"]:
-                    out.write(f"{stamp()} {name} {row['status']}\n")
+                    # With the last check's result and time (e.g. L4TOUT 5001 ms) when it is not plainly UP.
+                    check = "" if row["status"] == "UP" else f" check={row.get('check_status', '')} {row.get('check_duration', '')} ms {row.get('check_desc', '')}".rstrip()
+                    out.write(f"{stamp()} {name} {row['status']}{check}\n")
                     last[name] = row["status"]
         except OSError as error:  # HAProxy reloading: the socket is back a moment later
             out.write(f"{stamp()} # socket: {error}\n")

@@ -140,6 +140,9 @@ cat >"$INV/group_vars/vigil_loadbalancer.yml" <<VARS
 vigil_loadbalancer_public_name: $PUBLIC_NAME
 vigil_loadbalancer_backend_ca_certificate: "{{ lookup('ansible.builtin.file', '$tls/ca.crt') }}"
 vigil_loadbalancer_redirect_port: 0
+# Under software emulation node1 (database, console and load balancer on one emulated CPU) answered checks in
+# over 5 s while Ansible's modules ran on it, and HAProxy counted them failed.
+vigil_loadbalancer_check_timeout: 20s
 vigil_base_firewall_rules_loadbalancer:
   - { name: vigil-https, port: 443, proto: tcp }
 VARS
