@@ -13,8 +13,11 @@ import { acquireLease, releaseLease } from '../../scheduler/lease';
 import { jobLeaseName } from '../../scheduler/scheduler';
 
 export const SLA_REDATE_JOB = 'sla-redate';
-/** A re-dating rewrites up to every open finding and runs the roll-up of every asset whose dates moved. */
-export const SLA_REDATE_MAX_RUN_MS = 6 * 3_600_000;
+/**
+ * The re-dating's lease: a node that dies holding it delays the next run by up to this. A run longer than this may
+ * meet a second one, which is harmless: the date writes are idempotent and an asset's roll-ups run one at a time.
+ */
+export const SLA_REDATE_MAX_RUN_MS = 3_600_000;
 const REDATE_BATCH = 1000;
 
 export interface SlaPolicyView {
@@ -76,8 +79,9 @@ export async function recomputeSlaDueDates(options: { policy: Pick<SlaPolicy, 'd
  */
 export async function redateForSlaPolicy(): Promise<{ generation: number; redated: number } | null> {
   const doc = await SlaPolicyModel.findById('sla').lean();
-  if (!doc || !viewOf(doc).redating) return null;
-  const redated = await recomputeSlaDueDates({ policy: viewOf(doc) });
+  const policy = viewOf(doc);
+  if (!doc || !policy.redating) return null;
+  const redated = await recomputeSlaDueDates({ policy });
   await SlaPolicyModel.updateOne({ _id: 'sla', $or: [{ redatedGeneration: { $exists: false } }, { redatedGeneration: { $lt: doc.generation } }] }, { $set: { redatedGeneration: doc.generation } });
   await recordAudit({
     actor: { type: 'system', id: SLA_REDATE_JOB },
