@@ -22,7 +22,7 @@ export async function forEachWrite<T>(items: readonly T[], write: (item: T) => P
 /**
  * FerretDB 1.24 on PostgreSQL deletes every document a filter matches in one statement with a parameter each, and
  * PostgreSQL's protocol takes at most 65,535: a larger deleteMany fails whole ("extended protocol limited to 65535
- * parameters") and deletes nothing. So deletions that can match that many go by batches of ids.
+ * parameters") and deletes nothing. So deletions that can match that many go by batches.
  */
 const DELETE_BATCH = 10_000;
 
