@@ -4,8 +4,9 @@ import { defineModel } from './define-model';
 /**
  * Things that may happen only once, settled by the unique `_id` (FerretDB 1.24 does not serialise
  * conditional updates, an insert's unique key it does): a TOTP time step a user has used, a
- * recovery code being consumed, the one sign-in attempt of an account being checked right now.
- * Removed once `expiresAt` has passed (no TTL indexes in the FerretDB subset).
+ * recovery code being consumed, the one sign-in attempt of an account being checked right now, the one
+ * roll-up of an asset running now.
+ * Removed by the `session-cleanup` job once `expiresAt` has passed (no TTL indexes in the FerretDB subset).
  */
 export interface AuthClaim {
   _id: string;

@@ -22,7 +22,7 @@ export function startConsoleJobs(options: { runtime: Runtime }): Scheduler {
     log,
     jobs: [
       {
-        // Sessions and throttling records past their time (TTL indexes are outside the FerretDB subset).
+        // Sessions, throttling records and claims past their time (TTL indexes are outside the FerretDB subset).
         name: 'session-cleanup',
         schedule: '*/10 * * * *',
         maxRunMs: HOUR_MS,

@@ -31,10 +31,29 @@ export async function claimOnce(id: string, ttlMs: number, now: Date = new Date(
     claimed = stale.deletedCount === 1 && (await insertClaim(id, holder, expiresAt));
   }
   if (!claimed) return null;
-  await AuthClaimModel.deleteMany({ expiresAt: { $lte: now } });
   return {
     release: async () => {
       await AuthClaimModel.deleteOne({ _id: id, holder });
     },
   };
+}
+
+const FIRST_WAIT_MS = 5;
+const LONGEST_WAIT_MS = 100;
+
+/**
+ * Runs `run` holding the claim `id`, one at a time across console nodes: while someone else holds it, tries again
+ * after 5 ms, doubling up to 100 ms. A holder that died holds it `ttlMs` at most.
+ */
+export async function withClaim<T>(id: string, ttlMs: number, run: () => Promise<T>): Promise<T> {
+  let claim = await claimOnce(id, ttlMs);
+  for (let wait = FIRST_WAIT_MS; !claim; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    claim = await claimOnce(id, ttlMs);
+  }
+  try {
+    return await run();
+  } finally {
+    await claim.release();
+  }
 }

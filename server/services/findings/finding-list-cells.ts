@@ -99,7 +99,7 @@ async function applyToCells(change: Contribution): Promise<void> {
 /**
  * Brings the list cells and rows up to date with one asset's findings (all of them, as they are now): called by the
  * asset's roll-up after every change of its findings. Two refreshes of one asset at the same moment could both apply
- * the same difference: refreshOpenFindingRollup, the one caller, runs one refresh of an asset at a time (withMutex).
+ * the same difference: refreshOpenFindingRollup, the one caller, runs one refresh of an asset at a time (withClaim).
  */
 export async function refreshFindingListContribution(options: { assetId: string; businessUnitId: string; findings: readonly FindingRecord[] }): Promise<void> {
   const stored = await FindingListContributionModel.findById(options.assetId).lean();

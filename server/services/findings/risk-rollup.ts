@@ -3,11 +3,11 @@ import { AssetModel, EMPTY_FINDING_COUNTS, NO_RISK, type AssetFindingCounts, typ
 import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/finding.model';
 import { moveInRankHistogram } from '../trends/rank-histograms';
 import { refreshFindingListContribution } from './finding-list-cells';
-import { withMutex } from '../../db/mutex';
+import { withClaim } from '../auth/auth-claim';
 
 const roundRisk = (value: number) => Math.round(value * 10) / 10;
 /** Far longer than a roll-up takes (an asset's findings, read and written once). */
-const ROLLUP_MUTEX_TTL_MS = 5 * 60_000;
+const ROLLUP_CLAIM_TTL_MS = 5 * 60_000;
 
 /**
  * Recounts an asset's open findings (without an approved exception) per severity, and its risk: the worst finding's
@@ -18,7 +18,7 @@ const ROLLUP_MUTEX_TTL_MS = 5 * 60_000;
 export function refreshOpenFindingRollup(options: { assetId: string }): Promise<{ counts: AssetFindingCounts; risk: AssetRisk }> {
   // One roll-up of an asset at a time: each applies the difference from what the last one stored (list cells, rank
   // histograms), so two at once would both apply the same difference.
-  return withMutex({ name: `rollup:${options.assetId}`, ttlMs: ROLLUP_MUTEX_TTL_MS }, () => rollUpAsset(options.assetId));
+  return withClaim(`rollup:${options.assetId}`, ROLLUP_CLAIM_TTL_MS, () => rollUpAsset(options.assetId));
 }
 
 async function rollUpAsset(assetId: string): Promise<{ counts: AssetFindingCounts; risk: AssetRisk }> {

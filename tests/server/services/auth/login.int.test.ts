@@ -14,6 +14,7 @@ import { authenticateRequest } from '../../../../server/services/auth/authentica
 import { ACCOUNT_MAX_FAILURES, LOGIN_IP_MAX_FAILURES } from '../../../../server/services/auth/login-throttle';
 import { loginWithPassword } from '../../../../server/services/auth/login-with-password';
 import { removeExpiredSessions } from '../../../../server/services/auth/remove-expired-sessions';
+import { AuthClaimModel } from '../../../../server/models/auth-claim.model';
 import { createBusinessUnit } from '../../../../server/services/business-units/create-business-unit';
 import { createUser } from '../../../../server/services/users/create-user';
 import { updateUser } from '../../../../server/services/users/update-user';
@@ -130,9 +131,12 @@ describe('password sign-in', () => {
   it('removes expired sessions in the scheduled clean-up', async () => {
     const { session } = await login('admin@vigil.test', PASSWORD);
     await SessionModel.updateOne({ _id: session._id }, { $set: { absoluteExpiresAt: new Date(Date.now() - 1) } });
+    await AuthClaimModel.create({ _id: 'expired-claim', holder: 'gone', expiresAt: new Date(Date.now() - 1) });
     const removed = await removeExpiredSessions();
     expect(removed.sessions).toBeGreaterThanOrEqual(1);
     expect(await SessionModel.exists({ _id: session._id })).toBeNull();
+    expect(removed.claims).toBeGreaterThanOrEqual(1);
+    expect(await AuthClaimModel.exists({ _id: 'expired-claim' })).toBeNull();
   });
 });
 
