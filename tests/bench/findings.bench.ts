@@ -9,7 +9,7 @@ import { loadConfig } from '../../server/config/env';
 import { createLogger } from '../../server/logging/logger';
 import { AssetModel, type Asset } from '../../server/models/asset.model';
 import { BusinessUnitModel } from '../../server/models/business-unit.model';
-import { FindingListCellModel } from '../../server/models/finding-list-cell.model';
+import { FindingListCellPackModel } from '../../server/models/finding-list-cell-pack.model';
 import { FindingListRowModel, type FindingListRow } from '../../server/models/finding-list-row.model';
 import { FindingModel, SEVERITY_RANK, type FindingRecord } from '../../server/models/finding.model';
 import type { KbSeverity } from '../../server/models/kb-vulnerability.model';
@@ -175,12 +175,12 @@ async function seed(now: number): Promise<void> {
 async function buildCounters(): Promise<void> {
   const start = performance.now();
   const cells = seededContributions.size > 0
-    ? await buildCountersOnce('list-cells-v3', (businessUnitId) => writeFindingListCells({ businessUnitId, contributions: seededContributions.get(businessUnitId) ?? new Map() }))
+    ? await buildCountersOnce('list-cells-v4', (businessUnitId) => writeFindingListCells({ businessUnitId, contributions: seededContributions.get(businessUnitId) ?? new Map() }))
     : await ensureFindingListCells();
   const built = performance.now();
   if (cells.rebuiltUnits > 0) line(`findings list cells (first build${seededContributions.size > 0 ? ', from the seed' : ''})`, `${cells.rebuiltUnits} units in ${((built - start) / 1000).toFixed(1)} s`);
   {
-    const cellsOfUnit = async () => JSON.stringify(await FindingListCellModel.find({ businessUnitId: unitOf(0) }).sort({ _id: 1 }).lean());
+    const cellsOfUnit = async () => JSON.stringify(await FindingListCellPackModel.find({ businessUnitId: unitOf(0) }, { counts: 1 }).sort({ _id: 1 }).lean());
     const seededCells = await cellsOfUnit();
     const recountStart = performance.now();
     const { findings } = await rebuildFindingListCells({ businessUnitId: unitOf(0) });
@@ -310,6 +310,13 @@ export async function run(): Promise<void> {
     for (let client = 0; client < Math.min(CLIENTS, UNITS); client++)
       for (let i = 0; i < FILTERS.length; i++) recorded.set(`${client % UNITS}|${(client + i) % FILTERS.length}`, await recordQueries(() => listService(client, i)));
     const listRaw = (client: number, i: number) => replay(recorded.get(`${client % UNITS}|${(client + i) % FILTERS.length}`) ?? []);
+    for (const [f, filter] of FILTERS.entries()) {
+      const work = await Promise.all(
+        [...recorded].filter(([key]) => key.endsWith(`|${f}`)).map(async ([, queries]) => ({ queries: queries.length, documents: (await replay(queries)).reduce<number>((sum, found) => sum + (Array.isArray(found) ? found.length : found === null ? 0 : 1), 0) })),
+      );
+      const mean = (of: (one: (typeof work)[number]) => number) => (work.reduce((sum, one) => sum + of(one), 0) / work.length).toFixed(1);
+      line(`  one page read of ${JSON.stringify(filter)}: queries / documents (mean of the units)`, `${mean((one) => one.queries)} / ${mean((one) => one.documents)}`);
+    }
     line('findings list, one client, alone (service / raw driver)', `${(await alone(() => listService(0, 0))).toFixed(0)} ms / ${(await alone(() => listRaw(0, 0))).toFixed(0)} ms`);
     const naive = findingQuery({ scope: unitScope(0), filter: FILTERS[0]!, now: new Date(), dueSoonDays: DEFAULT_SLA_POLICY.dueSoonDays }) as Filter<Document>;
     line(

@@ -11,10 +11,11 @@ export const valueOfRankKey = (key: string) => Number(key.slice(1)) / 10;
 
 /**
  * `list-cells-v3`: the cells by filter keys, the list rows keyed by status class, and every finding's tie order (the
- * first `cells` counted by status; v2's rows carried the filter fields, with every status in one key);
+ * first `cells` counted by status; v2's rows carried the filter fields, with every status in one key); `list-cells-v4`:
+ * the same cells packed, one document per unit and filter keys, and KEV findings' rows keyed under KEV groups too;
  * `rank-histograms-v2`: assets by their total risk (the first ones counted them by their worst finding).
  */
-export type CounterState = 'list-cells-v3' | 'rank-histograms-v2';
+export type CounterState = 'list-cells-v3' | 'list-cells-v4' | 'rank-histograms-v2';
 
 /**
  * The states this process has seen built. Asked on every list and dashboard request; a yes holds for the process's

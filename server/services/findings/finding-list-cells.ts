@@ -1,10 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import mongoose from 'mongoose';
+import { isDuplicateKeyError } from '../../db/duplicate-key';
 import { deleteAllMatching, forEachWrite } from '../../db/write-limits';
-import { findingListCellCollection, FindingListCellModel, type CellExceptionKey, type CellKevKey, type CellStatusKey, type FindingListCell } from '../../models/finding-list-cell.model';
+import { AppError } from '../../errors/app-error';
+import { findingListCellPackCollection, FindingListCellPackModel, type CellCounts, type CellExceptionKey, type CellKevKey, type CellStatusKey } from '../../models/finding-list-cell-pack.model';
 import { AssetModel } from '../../models/asset.model';
 import { FindingListContributionModel, type FindingListContribution } from '../../models/finding-list-contribution.model';
 import { findingListRowCollection, FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
 import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/finding.model';
-import { buildCountersOnce, countersBuilt, rankKeyOf } from './counter-state';
+import type { KbSeverity } from '../../models/kb-vulnerability.model';
+import { buildCountersOnce, countersBuilt, rankKeyOf, valueOfRankKey } from './counter-state';
 import type { FindingFilter } from './list-findings';
 import { listRowOf, refreshFindingListRows, rowStampOf } from './finding-list-rows';
 import { bumpListVersions } from './list-page-cache';
@@ -13,17 +18,21 @@ import { tieHashOf } from './tie-order';
 /** What puts a finding into list cells, and where in them. */
 export type ListCellFinding = Pick<FindingRecord, 'businessUnitId' | 'status' | 'severity' | 'kev' | 'exceptionState' | 'riskScore'>;
 
+/** Cell id (findingListCellId) → `r<risk × 10>` → count: what contributions hold, and their differences. */
 type Contribution = FindingListContribution['cells'];
-type CellKeys = Omit<FindingListCell, '_id' | 'ranks'>;
+/** A list cell: the findings of one unit and severity that one combination of filter keys takes. */
+type CellKeys = { businessUnitId: string; statusKey: CellStatusKey; severity: KbSeverity; kevKey: CellKevKey; exceptionKey: CellExceptionKey };
 
 const WRITE_BATCH = 1000;
 
 export const findingListCellId = (cell: CellKeys) => [cell.businessUnitId, cell.statusKey, cell.severity, cell.kevKey, cell.exceptionKey].join('|');
+/** The pack holding a combination's cells of every severity. */
+export const cellPackIdOf = (keys: Omit<CellKeys, 'severity'>) => [keys.businessUnitId, keys.statusKey, keys.kevKey, keys.exceptionKey].join('|');
 
 /** The cell's fields from its id (read from the right: a unit id may hold the separator). */
 function cellOfId(id: string): CellKeys & { _id: string } {
   const parts = id.split('|');
-  const [statusKey, severity, kevKey, exceptionKey] = parts.slice(-4) as [CellStatusKey, FindingListCell['severity'], CellKevKey, CellExceptionKey];
+  const [statusKey, severity, kevKey, exceptionKey] = parts.slice(-4) as [CellStatusKey, KbSeverity, CellKevKey, CellExceptionKey];
   return { _id: id, businessUnitId: parts.slice(0, -4).join('|'), statusKey, severity, kevKey, exceptionKey };
 }
 
@@ -53,7 +62,7 @@ export function inFilterCells(finding: Pick<ListCellFinding, 'status' | 'kev' | 
 }
 
 /** The keys of the cells (one per severity, or the filter's severity) that hold exactly the findings a filter takes. */
-export function cellKeysOfFilter(filter: Pick<FindingFilter, 'status' | 'severity' | 'kev' | 'exception'>): Omit<CellKeys, 'businessUnitId' | 'severity'> & { severity?: FindingListCell['severity'] } {
+export function cellKeysOfFilter(filter: Pick<FindingFilter, 'status' | 'severity' | 'kev' | 'exception'>): Omit<CellKeys, 'businessUnitId' | 'severity'> & { severity?: KbSeverity } {
   return {
     statusKey: filter.status ?? 'any',
     kevKey: filter.kev === undefined ? 'any' : filter.kev ? 'kev' : 'no',
@@ -88,12 +97,74 @@ export function contributionChange(before: Contribution, after: Contribution): C
   return change;
 }
 
-async function applyToCells(change: Contribution): Promise<void> {
-  for (const [id, ranks] of Object.entries(change)) {
-    const { _id, ...fields } = cellOfId(id);
-    const inc = Object.fromEntries(Object.entries(ranks).map(([rank, delta]) => [`ranks.${rank}`, delta]));
-    await findingListCellCollection().updateOne({ _id }, { $inc: inc, $setOnInsert: fields }, { upsert: true });
+const SEVERITY_ORDER: readonly KbSeverity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
+
+/** Counts as one string, severities and scores in a fixed order and zero counts left out: equal counts, equal strings. */
+export function packCounts(counts: CellCounts): string {
+  const packed: CellCounts = {};
+  for (const severity of SEVERITY_ORDER) {
+    const ranks = Object.entries(counts[severity] ?? {}).filter(([, count]) => count !== 0);
+    if (ranks.length > 0) packed[severity] = Object.fromEntries(ranks.sort(([a], [b]) => valueOfRankKey(b) - valueOfRankKey(a)));
   }
+  return JSON.stringify(packed);
+}
+
+export const unpackCounts = (counts: string) => JSON.parse(counts) as CellCounts;
+
+/** Adds counts keyed twice (cell or severity, then rank) to `into`. */
+function addCounts<T extends Partial<Record<string, Record<string, number>>>>(into: T, change: T): T {
+  const target = into as Partial<Record<string, Record<string, number>>>;
+  for (const [key, ranks] of Object.entries(change)) {
+    const own = (target[key] ??= {});
+    for (const [rank, count] of Object.entries(ranks ?? {})) own[rank] = (own[rank] ?? 0) + count;
+  }
+  return into;
+}
+
+/** Cells (or their changes) by the pack that holds them. */
+function byPack(cells: Contribution): Map<string, { businessUnitId: string; counts: CellCounts }> {
+  const packs = new Map<string, { businessUnitId: string; counts: CellCounts }>();
+  for (const [id, ranks] of Object.entries(cells)) {
+    const { _id, severity, ...keys } = cellOfId(id);
+    const packId = cellPackIdOf(keys);
+    const pack = packs.get(packId) ?? { businessUnitId: keys.businessUnitId, counts: {} };
+    addCounts(pack.counts, { [severity]: ranks });
+    packs.set(packId, pack);
+  }
+  return packs;
+}
+
+/** Far more than roll-ups of one unit ever collide: reaching it means something else rewrites the pack. */
+const PACK_ATTEMPTS = 100;
+
+/**
+ * Adds a change to a pack: read, add, and write back only if no one wrote it in between (`revision`), else again.
+ * MongoDB applies a conditional update atomically; the launcher lets one update of a document through at a time, so
+ * FerretDB does too (deploy/ferretdb/README.md "Serialised updates").
+ */
+async function changeCellPack(options: { _id: string; businessUnitId: string; change: CellCounts }): Promise<void> {
+  const packs = findingListCellPackCollection();
+  for (let attempt = 0; attempt < PACK_ATTEMPTS; attempt++) {
+    if (attempt > 0) await sleep(Math.random() * Math.min(50, 2 * attempt));
+    const pack = await packs.findOne({ _id: options._id }, { projection: { counts: 1, revision: 1 } });
+    if (!pack) {
+      try {
+        await packs.insertOne({ _id: options._id, businessUnitId: options.businessUnitId, counts: packCounts(options.change), revision: 1 });
+        return;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) continue;
+        throw error;
+      }
+    }
+    const counts = packCounts(addCounts(unpackCounts(pack.counts), options.change));
+    const { matchedCount } = await packs.updateOne({ _id: options._id, revision: pack.revision }, { $set: { counts, revision: pack.revision + 1 } });
+    if (matchedCount === 1) return;
+  }
+  throw new AppError('INTERNAL', `The findings list cells ${options._id} changed under every one of ${PACK_ATTEMPTS} attempts to update them`);
+}
+
+async function applyToCells(change: Contribution): Promise<void> {
+  for (const [_id, pack] of byPack(change)) await changeCellPack({ _id, businessUnitId: pack.businessUnitId, change: pack.counts });
 }
 
 /**
@@ -152,29 +223,57 @@ export async function rebuildFindingListCells(options: { businessUnitId: string 
   return { findings };
 }
 
+/** Replaces a unit's cell packs by these cells (cell id → counts). */
+async function writeCellPacks(options: { businessUnitId: string; cells: Contribution }): Promise<void> {
+  await FindingListCellPackModel.deleteMany({ businessUnitId: options.businessUnitId });
+  const packs = [...byPack(options.cells)].map(([_id, pack]) => ({ _id, businessUnitId: pack.businessUnitId, counts: packCounts(pack.counts), revision: 1 }));
+  await insertInBatches((docs) => FindingListCellPackModel.insertMany(docs), packs);
+}
+
 /**
  * Replaces a unit's cells and contributions by these contributions (asset id → contributionOf its findings and the
  * stamps of its rows, which the caller has written) and the cells' sum.
  */
 export async function writeFindingListCells(options: { businessUnitId: string; contributions: ReadonlyMap<string, Pick<FindingListContribution, 'cells' | 'rows'>> }): Promise<void> {
-  const cells: Contribution = {};
-  for (const contribution of options.contributions.values()) {
-    for (const [id, ranks] of Object.entries(contribution.cells)) {
-      const sum = (cells[id] ??= {});
-      for (const [rank, count] of Object.entries(ranks)) sum[rank] = (sum[rank] ?? 0) + count;
-    }
-  }
   await deleteAllMatching(FindingListContributionModel, { businessUnitId: options.businessUnitId });
   await insertInBatches((docs) => FindingListContributionModel.insertMany(docs), [...options.contributions].map(([assetId, own]) => ({ _id: assetId, businessUnitId: options.businessUnitId, ...own })));
-  await FindingListCellModel.deleteMany({ businessUnitId: options.businessUnitId });
-  await insertInBatches((docs) => FindingListCellModel.insertMany(docs), Object.entries(cells).map(([id, ranks]) => ({ ...cellOfId(id), ranks })));
+  const cells: Contribution = {};
+  for (const contribution of options.contributions.values()) addCounts(cells, contribution.cells);
+  await writeCellPacks({ businessUnitId: options.businessUnitId, cells });
   await bumpListVersions([options.businessUnitId]);
 }
 
-export const findingListCellsBuilt = () => countersBuilt('list-cells-v3');
+/**
+ * What `list-cells-v3` kept of a unit becomes what `list-cells-v4` keeps, without a recount: the cells (a document
+ * per severity, a field per risk score) one pack per combination of filter keys, summed from the stored
+ * contributions, the old documents deleted; and the rows of its KEV findings given their KEV keys (their stamps are
+ * then out of date, so the asset's next roll-up writes those rows once more).
+ */
+async function upgradeUnitFromV3(options: { businessUnitId: string }): Promise<void> {
+  const cells: Contribution = {};
+  for await (const contribution of FindingListContributionModel.find({ businessUnitId: options.businessUnitId }, { cells: 1 }).lean().cursor()) addCounts(cells, contribution.cells);
+  await writeCellPacks({ businessUnitId: options.businessUnitId, cells });
+  await mongoose.connection.db!.collection('finding_list_cells').deleteMany({ businessUnitId: options.businessUnitId });
+  let rows: FindingListRow[] = [];
+  const flush = async () => {
+    await forEachWrite(rows, (row) => findingListRowCollection().replaceOne({ _id: row._id }, row, { upsert: true }));
+    rows = [];
+  };
+  for await (const finding of FindingModel.find({ businessUnitId: options.businessUnitId, kev: true }).lean<FindingRecord>().cursor()) {
+    rows.push(listRowOf(finding));
+    if (rows.length >= WRITE_BATCH) await flush();
+  }
+  await flush();
+  await bumpListVersions([options.businessUnitId]);
+}
+
+export const findingListCellsBuilt = () => countersBuilt('list-cells-v4');
 
 /**
- * Counts every unit's cells once; until then the findings list reads the findings themselves. Run by the
- * `finding-counters` job.
+ * Counts every unit's cells once — upgraded from what `list-cells-v3` kept where it was built, else from the
+ * findings; until then the findings list reads the findings themselves. Run by the `finding-counters` job.
  */
-export const ensureFindingListCells = () => buildCountersOnce('list-cells-v3', (businessUnitId) => rebuildFindingListCells({ businessUnitId }));
+export async function ensureFindingListCells(): Promise<{ rebuiltUnits: number }> {
+  const fromV3 = await countersBuilt('list-cells-v3');
+  return buildCountersOnce('list-cells-v4', (businessUnitId) => (fromV3 ? upgradeUnitFromV3({ businessUnitId }) : rebuildFindingListCells({ businessUnitId })));
+}

@@ -1,9 +1,9 @@
-import { FindingListCellModel, type FindingListCell } from '../../models/finding-list-cell.model';
-import { FindingListRowModel, type FindingListRow } from '../../models/finding-list-row.model';
+import { findingListCellPackCollection } from '../../models/finding-list-cell-pack.model';
+import { findingListRowCollection } from '../../models/finding-list-row.model';
 import { SEVERITY_RANK, type FindingRecord } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { valueOfRankKey } from './counter-state';
-import { cellKeysOfFilter, findingListCellsBuilt, inFilterCells } from './finding-list-cells';
+import { cellKeysOfFilter, cellPackIdOf, findingListCellsBuilt, inFilterCells, unpackCounts } from './finding-list-cells';
 import { findingOfListRow, rankKeyOfGroup, statusClassesOfFilter } from './finding-list-rows';
 import type { FindingFilter } from './list-findings';
 import { bucketsAtLevel, levelFor } from './tie-order';
@@ -13,11 +13,24 @@ const CELL_FILTER_KEYS: ReadonlySet<string> = new Set(['status', 'severity', 'ke
 
 export const servedByListCells = (filter: FindingFilter) => Object.entries(filter).every(([key, value]) => value === undefined || CELL_FILTER_KEYS.has(key));
 
-/** The cells of these units that hold exactly the findings the filter takes, one per severity; null while the cells are not built (ensureFindingListCells). */
-export async function readMatchingListCells(units: readonly string[], filter: FindingFilter): Promise<FindingListCell[] | null> {
+/** A list cell's counts: of one unit and severity, per `r<risk × 10>`. */
+export interface ListCell {
+  businessUnitId: string;
+  severity: KbSeverity;
+  ranks: Record<string, number>;
+}
+
+/**
+ * The cells of these units that hold exactly the findings the filter takes, one per severity (or the filter's): one
+ * pack per unit. Null while the cells are not built (ensureFindingListCells).
+ */
+export async function readMatchingListCells(units: readonly string[], filter: FindingFilter): Promise<ListCell[] | null> {
   if (!(await findingListCellsBuilt())) return null;
-  const keys = cellKeysOfFilter(filter);
-  return (await Promise.all(units.map((businessUnitId) => FindingListCellModel.find({ businessUnitId, ...keys }).lean<FindingListCell[]>()))).flat();
+  const { severity, ...keys } = cellKeysOfFilter(filter);
+  const packs = await Promise.all(units.map((businessUnitId) => findingListCellPackCollection().findOne({ _id: cellPackIdOf({ businessUnitId, ...keys }) }, { projection: { counts: 1 } })));
+  return units.flatMap((businessUnitId, i) =>
+    Object.entries(packs[i] ? unpackCounts(packs[i].counts) : {}).flatMap(([own, ranks]) => (severity === undefined || own === severity ? [{ businessUnitId, severity: own as KbSeverity, ranks }] : [])),
+  );
 }
 
 /** Findings of one risk score and severity: the list's unit of reading. */
@@ -31,23 +44,27 @@ interface Group {
 
 /**
  * Findings `skip` to `skip + take` of one group in list order (tie hash, then id). A group the page takes whole is
- * one query per unit and status class; of a larger group, the buckets of the level whose buckets hold a quarter to
- * all of `skip + take` matching findings (levelFor) are read in order until enough are in hand — so a page inside
- * thousands of findings of one score reads about a page, and a deeper page reads what lies before it, as a skip
- * does. Each read is one rank key, which FerretDB hands to PostgreSQL and its pushdown index.
+ * one query per unit and status class (under its KEV group for a KEV filter); of a larger group, the buckets of the
+ * level whose buckets hold a quarter to all of `skip + take` matching findings (levelFor) are read in order until
+ * enough are in hand, as many at once as should hold them on average — so a page inside thousands of findings of one
+ * score reads about a page, and a deeper page reads what lies before it, as a skip does. Each read is one rank key,
+ * which FerretDB hands to PostgreSQL and its pushdown index.
  */
 async function readGroup(group: Group, filter: FindingFilter, skip: number, take: number, order: 1 | -1): Promise<FindingRecord[]> {
   const inOrder = (findings: FindingRecord[]) => findings.sort((a, b) => order * (a.tieHash - b.tieHash) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
-  const keys = [...group.units.keys()].flatMap((businessUnitId) => statusClassesOfFilter(filter.status).map((statusClass) => ({ businessUnitId, statusClass, riskScore: group.riskScore, severity: group.severity })));
+  const keys = [...group.units.keys()].flatMap((businessUnitId) => statusClassesOfFilter(filter.status).map((statusClass) => ({ businessUnitId, statusClass, riskScore: group.riskScore, severity: group.severity, kevOnly: filter.kev === true })));
   const read = async (level: number, bucket: number) =>
-    (await Promise.all(keys.map((key) => FindingListRowModel.find({ rankKeys: rankKeyOfGroup(key, level, bucket) }, { finding: 1 }).lean<FindingListRow[]>())))
+    (await Promise.all(keys.map((key) => findingListRowCollection().find({ rankKeys: rankKeyOfGroup(key, level, bucket) }, { projection: { finding: 1 } }).toArray())))
       .flat()
       .map(findingOfListRow)
       .filter((finding) => inFilterCells(finding, filter));
   const level = skip === 0 && take >= group.count ? 0 : levelFor(group.count, skip + take);
   const buckets = bucketsAtLevel(level);
-  const findings: FindingRecord[] = [];
-  for (let i = 0; i < buckets && findings.length < skip + take; i++) findings.push(...inOrder(await read(level, order === 1 ? i : buckets - 1 - i)));
+  const nth = (i: number) => (order === 1 ? i : buckets - 1 - i);
+  // The buckets that hold `skip + take` findings on average are read at once, then one by one while short.
+  const expected = Math.min(buckets, Math.ceil((skip + take) / (group.count / buckets)));
+  const findings = (await Promise.all(Array.from({ length: expected }, (_, i) => read(level, nth(i))))).flatMap(inOrder);
+  for (let i = expected; i < buckets && findings.length < skip + take; i++) findings.push(...inOrder(await read(level, nth(i))));
   return findings.slice(skip, skip + take);
 }
 

@@ -138,8 +138,8 @@ export async function listFindings(options: {
     // Resolved once: the kept page's versions and, on a read, the cells are of the same units.
     const businessUnitIds = await unitIdsOfScope(scope);
     const read = async () => {
-      const byRisk = await listFindingsByRisk({ businessUnitIds, filter: options.filter, page, pageSize, direction: options.sort.direction });
-      return byRisk && { items: await withAssetNames(byRisk.docs, { now, policy: await readSlaPolicy() }), total: byRisk.total, page, pageSize };
+      const [byRisk, policy] = await Promise.all([listFindingsByRisk({ businessUnitIds, filter: options.filter, page, pageSize, direction: options.sort.direction }), readSlaPolicy()]);
+      return byRisk && { items: await withAssetNames(byRisk.docs, { now, policy }), total: byRisk.total, page, pageSize };
     };
     const key = JSON.stringify([Object.entries(options.filter).filter(([, value]) => value !== undefined).sort(), page, pageSize, options.sort.direction]);
     const listed = options.unkept ? await read() : await keptListPage({ businessUnitIds, key, now: now.getTime(), read });

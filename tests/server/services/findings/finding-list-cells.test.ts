@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellKeysOfFilter, contributionChange, contributionOf, findingListCellId, inFilterCells, type ListCellFinding } from '../../../../server/services/findings/finding-list-cells';
+import { cellKeysOfFilter, contributionChange, contributionOf, findingListCellId, inFilterCells, packCounts, unpackCounts, type ListCellFinding } from '../../../../server/services/findings/finding-list-cells';
 
 const finding = (over: Partial<ListCellFinding>): ListCellFinding => ({ businessUnitId: 'u|1', status: 'active', severity: 'high', kev: true, exceptionState: null, riskScore: 81.3, ...over });
 
@@ -17,6 +17,14 @@ describe('list cells', () => {
     expect(Object.keys(cells)).toHaveLength(8);
     expect(cells[findingListCellId({ businessUnitId: 'u|1', statusKey: 'fixed', severity: 'high', kevKey: 'no', exceptionKey: 'risk-accepted' })]).toEqual({ r813: 1 });
     expect(Object.keys(cells).some((id) => id.includes('|open|'))).toBe(false);
+  });
+
+  it('packs counts as one string: severities most severe first, scores highest first, zeros left out, so equal counts are equal strings', () => {
+    const packed = packCounts({ low: { r12: 2, r5: 0 }, critical: { r99: 1, r1000: 3 }, none: { r0: 0 } });
+    expect(packed).toBe('{"critical":{"r1000":3,"r99":1},"low":{"r12":2}}');
+    expect(packCounts({ critical: { r99: 1, r1000: 3 }, low: { r12: 2 } })).toBe(packed);
+    expect(unpackCounts(packed)).toEqual({ critical: { r1000: 3, r99: 1 }, low: { r12: 2 } });
+    expect(packCounts({})).toBe('{}');
   });
 
   it('moves a finding between ranks as a difference: minus one here, plus one there, nothing elsewhere', () => {

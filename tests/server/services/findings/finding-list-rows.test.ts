@@ -23,6 +23,16 @@ describe('list rows', () => {
     expect(listRowOf(finding({ status: 'fixed' })).rankKeys.every((key) => key.startsWith('u|1|c|r813|high'))).toBe(true);
   });
 
+  it('key a KEV finding once more under its class’s KEV group, which a list of KEV findings reads', () => {
+    const hash = tieHashOf('a-1|CVE-2026-1 deb openssl');
+    const keys = listRowOf(finding({ kev: true })).rankKeys;
+    expect(keys).toHaveLength(14);
+    expect(keys.slice(0, 7)).toEqual(listRowOf(finding({ kev: false })).rankKeys);
+    expect(keys[7]).toBe('u|1|ok|r813|high');
+    expect(keys[13]).toBe(`u|1|ok|r813|high|6:${hash}`);
+    expect(listRowOf(finding({ kev: true, status: 'fixed' })).rankKeys[7]).toBe('u|1|ck|r813|high');
+  });
+
   it('hold nothing but the keys, the asset and the finding, which reads back as it was', () => {
     const original = finding({ kev: true, exceptionState: 'risk-accepted', exceptionExpiresAt: new Date('2027-01-01T00:00:00Z') });
     const row = listRowOf(original);

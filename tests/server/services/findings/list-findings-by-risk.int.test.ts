@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scope } from '../../../../server/auth/scope';
 import { AssetModel } from '../../../../server/models/asset.model';
 import { BusinessUnitModel } from '../../../../server/models/business-unit.model';
-import { FindingListCellModel } from '../../../../server/models/finding-list-cell.model';
+import { FindingListCellPackModel } from '../../../../server/models/finding-list-cell-pack.model';
+import { FindingListRowModel } from '../../../../server/models/finding-list-row.model';
 import { AuthClaimModel } from '../../../../server/models/auth-claim.model';
 import { FindingListStateModel } from '../../../../server/models/finding-list-state.model';
 import { FindingModel, SEVERITY_RANK, type FindingRecord } from '../../../../server/models/finding.model';
 import { SlaPolicyModel } from '../../../../server/models/sla-policy.model';
 import type { KbSeverity } from '../../../../server/models/kb-vulnerability.model';
-import { ensureFindingListCells, rebuildFindingListCells } from '../../../../server/services/findings/finding-list-cells';
+import { ensureFindingListCells, rebuildFindingListCells, unpackCounts } from '../../../../server/services/findings/finding-list-cells';
 import { findingQuery, listFindings, sortOf, withAssetNames, type FindingFilter } from '../../../../server/services/findings/list-findings';
 import { refreshOpenFindingRollup } from '../../../../server/services/findings/risk-rollup';
 import { riskBucket } from '../../../../server/services/findings/risk-score';
@@ -46,13 +47,12 @@ function findingOf(assetId: string, businessUnitId: string, n: number): FindingR
 
 const assets = Array.from({ length: 6 }, (_, i) => ({ id: `lc-asset-${i}`, unit: UNITS[i % 2]! }));
 
-/** The cells as counts per cell and rank, zeros left out (a cell keeps a rank it no longer holds at 0). */
+/** The cells as counts per pack, severity and rank (packs leave zeros out). */
 async function cellCounts(): Promise<Record<string, Record<string, number>>> {
-  const cells = await FindingListCellModel.find({}).lean();
+  const packs = await FindingListCellPackModel.find({}).lean();
   return Object.fromEntries(
-    cells
-      .map((cell) => [cell._id, Object.fromEntries(Object.entries(cell.ranks).filter(([, n]) => n !== 0))] as const)
-      .filter(([, ranks]) => Object.keys(ranks).length > 0)
+    packs
+      .flatMap((pack) => Object.entries(unpackCounts(pack.counts)).map(([severity, ranks]) => [`${pack._id}|${severity}`, ranks] as const))
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 }
@@ -68,7 +68,7 @@ beforeAll(async () => {
     await refreshOpenFindingRollup({ assetId: id });
   }
   // The cells are used from here on: kept by the roll-up alone, never rebuilt in this file before the comparison.
-  await FindingListStateModel.create({ _id: 'list-cells-v3', builtAt: now });
+  await FindingListStateModel.create({ _id: 'list-cells-v4', builtAt: now });
 });
 
 afterAll(async () => {
@@ -130,6 +130,15 @@ describe('findings list from the list cells', () => {
     expect(await AuthClaimModel.countDocuments({ _id: 'rollup:lc-asset-5' })).toBe(0);
   }, COMPARISON_TIMEOUT);
 
+  it('counts every change when roll-ups of several assets of one unit write the same cells at the same moment', async () => {
+    const unitA = assets.filter((asset) => asset.unit === 'lc-a').map((asset) => asset.id);
+    for (const [i, assetId] of unitA.entries()) await FindingModel.updateMany({ assetId }, { $set: { riskScore: 55.5 + i, status: 'reopened' } });
+    await Promise.all(unitA.map((assetId) => refreshOpenFindingRollup({ assetId })));
+    const maintained = await cellCounts();
+    for (const unit of UNITS) await rebuildFindingListCells({ businessUnitId: unit });
+    expect(await cellCounts()).toEqual(maintained);
+  }, COMPARISON_TIMEOUT);
+
   it('shows the asset’s name copied onto its findings by the roll-up, and a new name once the asset is renamed', async () => {
     const names = async () => new Set((await listFindings({ scope: { kind: 'units', businessUnitIds: ['lc-a'] }, filter: {}, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'desc' } })).items.filter((item) => item.assetId === 'lc-asset-4').map((item) => item.assetName));
     expect(await names()).toEqual(new Set(['lc-asset-4.example']));
@@ -141,7 +150,7 @@ describe('findings list from the list cells', () => {
 
   it('reads the findings themselves until the cells are built, and builds them once', async () => {
     await FindingListStateModel.deleteMany({});
-    await FindingListCellModel.deleteMany({});
+    await FindingListCellPackModel.deleteMany({});
     forgetBuiltCounters();
     const scope: Scope = { kind: 'system' };
     const before = await listFindings({ scope, filter: { status: 'open' }, page: 1, pageSize: 10, sort: { by: 'risk', direction: 'desc' } });
@@ -149,6 +158,32 @@ describe('findings list from the list cells', () => {
     expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2 });
     expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0 });
     expect(await listFindings({ scope, filter: { status: 'open' }, page: 1, pageSize: 10, sort: { by: 'risk', direction: 'desc' } })).toEqual(before);
+  });
+
+  it('upgrades what an earlier version kept (list-cells-v3): cells packed from the stored contributions, without reading a finding, and KEV rows keyed for KEV lists', async () => {
+    const maintained = await cellCounts();
+    // The rows as v3 wrote them: without KEV keys.
+    for (const row of await FindingListRowModel.find({}).lean()) if (row.rankKeys.length > 7) await FindingListRowModel.updateOne({ _id: row._id }, { $set: { rankKeys: row.rankKeys.slice(0, 7) } });
+    const kevList = () => listFindings({ scope: { kind: 'system' }, filter: { kev: true }, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'desc' } });
+    const kevFindings = await FindingModel.countDocuments({ kev: true });
+    expect(kevFindings).toBeGreaterThan(10);
+    expect((await kevList()).items).toHaveLength(0);
+    const oldCells = mongoose.connection.db!.collection<{ _id: string; businessUnitId: string }>('finding_list_cells');
+    await oldCells.insertMany(UNITS.map((unit) => ({ _id: `${unit}|any|high|any|any`, businessUnitId: unit, ranks: { r400: 1 } })));
+    await FindingListStateModel.deleteMany({});
+    await FindingListStateModel.create({ _id: 'list-cells-v3', builtAt: new Date() });
+    await FindingListCellPackModel.deleteMany({});
+    forgetBuiltCounters();
+    // A finding changed without its roll-up: a count from the findings would show it, the contributions do not.
+    await FindingModel.updateMany({ assetId: 'lc-asset-4' }, { $set: { riskScore: 3.3 } });
+    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2 });
+    expect(await cellCounts()).toEqual(maintained);
+    expect(await oldCells.countDocuments({})).toBe(0);
+    await refreshOpenFindingRollup({ assetId: 'lc-asset-4' });
+    expect((await kevList()).items).toHaveLength(kevFindings);
+    const scope: Scope = { kind: 'units', businessUnitIds: ['lc-a'] };
+    const listed = await listFindings({ scope, filter: {}, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'asc' } });
+    expect(listed.items.filter((item) => item.assetId === 'lc-asset-4').map((item) => item.riskScore)).toEqual(Array(30).fill(3.3));
   });
 });
 
