@@ -243,17 +243,21 @@ export async function writeFindingListCells(options: { businessUnitId: string; c
   await bumpListVersions([options.businessUnitId]);
 }
 
+/** Where `list-cells-v3` kept its cells: a document per unit, filter keys and severity, a field per risk score. */
+const v3Cells = () => mongoose.connection.db!.collection<{ _id: string; businessUnitId: string }>('finding_list_cells');
+
 /**
- * What `list-cells-v3` kept of a unit becomes what `list-cells-v4` keeps, without a recount: the cells (a document
- * per severity, a field per risk score) one pack per combination of filter keys, summed from the stored
- * contributions, the old documents deleted; and the rows of its KEV findings given their KEV keys (their stamps are
- * then out of date, so the asset's next roll-up writes those rows once more).
+ * What `list-cells-v3` kept of a unit becomes what `list-cells-v4` keeps, without a recount: its old cell documents
+ * deleted, and one pack per combination of filter keys summed from the stored contributions (both versions keep
+ * those alike); the rows of its KEV findings given their KEV keys (their stamps are then out of date, so the asset's
+ * next roll-up writes those rows once more). The old documents go first: a node of the release before that writes
+ * them again meanwhile leaves them for the next run (ensureFindingListCells).
  */
 async function upgradeUnitFromV3(options: { businessUnitId: string }): Promise<void> {
+  await v3Cells().deleteMany({ businessUnitId: options.businessUnitId });
   const cells: Contribution = {};
   for await (const contribution of FindingListContributionModel.find({ businessUnitId: options.businessUnitId }, { cells: 1 }).lean().cursor()) addCounts(cells, contribution.cells);
   await writeCellPacks({ businessUnitId: options.businessUnitId, cells });
-  await mongoose.connection.db!.collection('finding_list_cells').deleteMany({ businessUnitId: options.businessUnitId });
   let rows: FindingListRow[] = [];
   const flush = async () => {
     await forEachWrite(rows, (row) => findingListRowCollection().replaceOne({ _id: row._id }, row, { upsert: true }));
@@ -271,9 +275,14 @@ export const findingListCellsBuilt = () => countersBuilt('list-cells-v4');
 
 /**
  * Counts every unit's cells once — upgraded from what `list-cells-v3` kept where it was built, else from the
- * findings; until then the findings list reads the findings themselves. Run by the `finding-counters` job.
+ * findings; until then the findings list reads the findings themselves. Then upgrades again every unit whose old
+ * cells are back: during a rolling upgrade, a node still on the release before applies its roll-ups to them and to
+ * the contributions, not to the packs. Run by the `finding-counters` job.
  */
-export async function ensureFindingListCells(): Promise<{ rebuiltUnits: number }> {
+export async function ensureFindingListCells(): Promise<{ rebuiltUnits: number; repackedUnits: number }> {
   const fromV3 = await countersBuilt('list-cells-v3');
-  return buildCountersOnce('list-cells-v4', (businessUnitId) => (fromV3 ? upgradeUnitFromV3({ businessUnitId }) : rebuildFindingListCells({ businessUnitId })));
+  const { rebuiltUnits } = await buildCountersOnce('list-cells-v4', (businessUnitId) => (fromV3 ? upgradeUnitFromV3({ businessUnitId }) : rebuildFindingListCells({ businessUnitId })));
+  const stale = (await v3Cells().distinct('businessUnitId')) as string[];
+  for (const businessUnitId of stale) await upgradeUnitFromV3({ businessUnitId });
+  return { rebuiltUnits, repackedUnits: stale.length };
 }

@@ -155,8 +155,8 @@ describe('findings list from the list cells', () => {
     const scope: Scope = { kind: 'system' };
     const before = await listFindings({ scope, filter: { status: 'open' }, page: 1, pageSize: 10, sort: { by: 'risk', direction: 'desc' } });
     expect(before.total).toBeGreaterThan(10);
-    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2 });
-    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0 });
+    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2, repackedUnits: 0 });
+    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0, repackedUnits: 0 });
     expect(await listFindings({ scope, filter: { status: 'open' }, page: 1, pageSize: 10, sort: { by: 'risk', direction: 'desc' } })).toEqual(before);
   });
 
@@ -168,7 +168,7 @@ describe('findings list from the list cells', () => {
     const kevFindings = await FindingModel.countDocuments({ kev: true });
     expect(kevFindings).toBeGreaterThan(10);
     expect((await kevList()).items).toHaveLength(0);
-    const oldCells = mongoose.connection.db!.collection<{ _id: string; businessUnitId: string }>('finding_list_cells');
+    const oldCells = mongoose.connection.db!.collection<{ _id: string; businessUnitId: string; ranks: Record<string, number> }>('finding_list_cells');
     await oldCells.insertMany(UNITS.map((unit) => ({ _id: `${unit}|any|high|any|any`, businessUnitId: unit, ranks: { r400: 1 } })));
     await FindingListStateModel.deleteMany({});
     await FindingListStateModel.create({ _id: 'list-cells-v3', builtAt: new Date() });
@@ -176,7 +176,7 @@ describe('findings list from the list cells', () => {
     forgetBuiltCounters();
     // A finding changed without its roll-up: a count from the findings would show it, the contributions do not.
     await FindingModel.updateMany({ assetId: 'lc-asset-4' }, { $set: { riskScore: 3.3 } });
-    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2 });
+    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2, repackedUnits: 0 });
     expect(await cellCounts()).toEqual(maintained);
     expect(await oldCells.countDocuments({})).toBe(0);
     await refreshOpenFindingRollup({ assetId: 'lc-asset-4' });
@@ -184,6 +184,23 @@ describe('findings list from the list cells', () => {
     const scope: Scope = { kind: 'units', businessUnitIds: ['lc-a'] };
     const listed = await listFindings({ scope, filter: {}, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'asc' } });
     expect(listed.items.filter((item) => item.assetId === 'lc-asset-4').map((item) => item.riskScore)).toEqual(Array(30).fill(3.3));
+  });
+
+  it('packs a unit again whose old cells a node of the release before wrote during a rolling upgrade', async () => {
+    const packsBefore = await FindingListCellPackModel.find({}).lean();
+    // What that node's roll-up does: the contribution and the old cells follow the change, the packs do not.
+    await FindingModel.updateMany({ assetId: 'lc-asset-1' }, { $set: { riskScore: 22.2 } });
+    await refreshOpenFindingRollup({ assetId: 'lc-asset-1' });
+    const rolledUp = await cellCounts();
+    await FindingListCellPackModel.deleteMany({});
+    await FindingListCellPackModel.insertMany(packsBefore);
+    expect(await cellCounts()).not.toEqual(rolledUp);
+    const oldCells = mongoose.connection.db!.collection<{ _id: string; businessUnitId: string; ranks: Record<string, number> }>('finding_list_cells');
+    await oldCells.insertOne({ _id: 'lc-b|any|high|any|any', businessUnitId: 'lc-b', ranks: { r222: 1 } });
+    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0, repackedUnits: 1 });
+    expect(await cellCounts()).toEqual(rolledUp);
+    expect(await oldCells.countDocuments({})).toBe(0);
+    expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0, repackedUnits: 0 });
   });
 });
 
