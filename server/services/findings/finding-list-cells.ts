@@ -11,7 +11,8 @@ import { FindingModel, isOpenFinding, type FindingRecord } from '../../models/fi
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { buildCountersOnce, countersBuilt, rankKeyOf, valueOfRankKey } from './counter-state';
 import type { FindingFilter } from './list-findings';
-import { listRowOf, refreshFindingListRows, rowStampOf } from './finding-list-rows';
+import { KB_SEVERITIES } from '../kb/search-kb';
+import { listRowOf, refreshFindingListRows, rowStampOf, writeListRows } from './finding-list-rows';
 import { bumpListVersions } from './list-page-cache';
 import { tieHashOf } from './tie-order';
 
@@ -30,10 +31,10 @@ export const findingListCellId = (cell: CellKeys) => [cell.businessUnitId, cell.
 export const cellPackIdOf = (keys: Omit<CellKeys, 'severity'>) => [keys.businessUnitId, keys.statusKey, keys.kevKey, keys.exceptionKey].join('|');
 
 /** The cell's fields from its id (read from the right: a unit id may hold the separator). */
-function cellOfId(id: string): CellKeys & { _id: string } {
+function cellOfId(id: string): CellKeys {
   const parts = id.split('|');
   const [statusKey, severity, kevKey, exceptionKey] = parts.slice(-4) as [CellStatusKey, KbSeverity, CellKevKey, CellExceptionKey];
-  return { _id: id, businessUnitId: parts.slice(0, -4).join('|'), statusKey, severity, kevKey, exceptionKey };
+  return { businessUnitId: parts.slice(0, -4).join('|'), statusKey, severity, kevKey, exceptionKey };
 }
 
 /** A finding's keys in each filter dimension: its own status, `open` when open, and `any`; its own KEV and exception key, and `any`. */
@@ -97,12 +98,10 @@ export function contributionChange(before: Contribution, after: Contribution): C
   return change;
 }
 
-const SEVERITY_ORDER: readonly KbSeverity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
-
 /** Counts as one string, severities and scores in a fixed order and zero counts left out: equal counts, equal strings. */
 export function packCounts(counts: CellCounts): string {
   const packed: CellCounts = {};
-  for (const severity of SEVERITY_ORDER) {
+  for (const severity of KB_SEVERITIES) {
     const ranks = Object.entries(counts[severity] ?? {}).filter(([, count]) => count !== 0);
     if (ranks.length > 0) packed[severity] = Object.fromEntries(ranks.sort(([a], [b]) => valueOfRankKey(b) - valueOfRankKey(a)));
   }
@@ -125,7 +124,7 @@ function addCounts<T extends Partial<Record<string, Record<string, number>>>>(in
 function byPack(cells: Contribution): Map<string, { businessUnitId: string; counts: CellCounts }> {
   const packs = new Map<string, { businessUnitId: string; counts: CellCounts }>();
   for (const [id, ranks] of Object.entries(cells)) {
-    const { _id, severity, ...keys } = cellOfId(id);
+    const { severity, ...keys } = cellOfId(id);
     const packId = cellPackIdOf(keys);
     const pack = packs.get(packId) ?? { businessUnitId: keys.businessUnitId, counts: {} };
     addCounts(pack.counts, { [severity]: ranks });
@@ -259,15 +258,14 @@ async function upgradeUnitFromV3(options: { businessUnitId: string }): Promise<v
   for await (const contribution of FindingListContributionModel.find({ businessUnitId: options.businessUnitId }, { cells: 1 }).lean().cursor()) addCounts(cells, contribution.cells);
   await writeCellPacks({ businessUnitId: options.businessUnitId, cells });
   let rows: FindingListRow[] = [];
-  const flush = async () => {
-    await forEachWrite(rows, (row) => findingListRowCollection().replaceOne({ _id: row._id }, row, { upsert: true }));
-    rows = [];
-  };
   for await (const finding of FindingModel.find({ businessUnitId: options.businessUnitId, kev: true }).lean<FindingRecord>().cursor()) {
     rows.push(listRowOf(finding));
-    if (rows.length >= WRITE_BATCH) await flush();
+    if (rows.length >= WRITE_BATCH) {
+      await writeListRows(rows);
+      rows = [];
+    }
   }
-  await flush();
+  await writeListRows(rows);
   await bumpListVersions([options.businessUnitId]);
 }
 

@@ -70,6 +70,9 @@ export function findingOfListRow(row: Pick<FindingListRow, 'finding'>): FindingR
   return Object.fromEntries(ROW_FIELDS.map((field, i) => [field, DATE_FIELDS.has(field) && values[i] !== null ? new Date(values[i] as number) : values[i]])) as unknown as FindingRecord;
 }
 
+/** Writes these rows whole, whether or not they exist: one command per row (server/db/write-limits.ts). */
+export const writeListRows = (rows: readonly FindingListRow[]) => forEachWrite(rows, (row) => findingListRowCollection().replaceOne({ _id: row._id }, row, { upsert: true }));
+
 /** `<hash> <finding id>`: what a contribution remembers of each row, so a refresh writes only rows that changed. */
 export const rowStampOf = (row: FindingListRow) => `${createHash('sha256').update(row.finding).update(row.rankKeys.join('\n')).digest('hex').slice(0, 16)} ${row._id}`;
 const idOfStamp = (stamp: string) => stamp.slice(17);
@@ -82,8 +85,8 @@ export async function refreshFindingListRows(options: { assetId: string; finding
   const rows = options.findings.map(listRowOf);
   const stamps = rows.map(rowStampOf);
   const stored = new Set(options.stamps);
-  // One command per row (server/db/write-limits.ts): a row may exist without its stamp, after an interrupted refresh.
-  await forEachWrite(rows.filter((_, i) => !stored.has(stamps[i]!)), (row) => findingListRowCollection().replaceOne({ _id: row._id }, row, { upsert: true }));
+  // A row may exist without its stamp, after an interrupted refresh.
+  await writeListRows(rows.filter((_, i) => !stored.has(stamps[i]!)));
   const kept = new Set(rows.map((row) => row._id));
   const gone = options.stamps.map(idOfStamp).filter((id) => !kept.has(id));
   // By asset first: FerretDB hands the asset to PostgreSQL's index, where an `$in` alone would read every row.

@@ -5,6 +5,7 @@ import type { FindingView } from './finding-view';
 import { withAssetNames } from './list-findings';
 import { SLA_STATES, slaDueRange, type SlaState } from './sla';
 import { readSlaPolicy, type SlaPolicyView } from './sla-policy';
+import { KB_SEVERITIES } from '../kb/search-kb';
 
 export const SLA_BREACHED_MAX = 200;
 
@@ -17,7 +18,6 @@ export interface SlaOverview {
   breached: { items: (FindingView & { assetName: string })[]; total: number };
 }
 
-const SEVERITY_ORDER: KbSeverity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
 
 /** The SLA view of the caller's business units: counts per state and severity, and the breached findings. */
 export async function getSlaOverview(options: { scope: Scope; limit: number; now?: Date }): Promise<SlaOverview> {
@@ -30,7 +30,7 @@ export async function getSlaOverview(options: { scope: Scope; limit: number; now
       groups: await FindingModel.aggregate<{ _id: KbSeverity; count: number }>([{ $match: { $and: [actionable, slaDueRange(state, now, policy)] } }, { $group: { _id: '$severity', count: { $sum: 1 } } }]),
     })),
   );
-  const counts = SEVERITY_ORDER.map((severity) => ({
+  const counts = KB_SEVERITIES.map((severity) => ({
     severity,
     ...(Object.fromEntries(perState.map(({ state, groups }) => [state, groups.find((group) => group._id === severity)?.count ?? 0])) as Record<SlaState, number>),
   }));

@@ -5,8 +5,7 @@ import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { findingQuery, scopeOfFindingFilter, type FindingFilter } from './list-findings';
 import { readMatchingListCells, servedByListCells } from './list-findings-by-risk';
 import { readSlaPolicy } from './sla-policy';
-
-const SEVERITY_ORDER: KbSeverity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
+import { KB_SEVERITIES } from '../kb/search-kb';
 
 export interface FindingsSummary {
   /** Open findings (new, active, reopened) that match the filter, per severity, most severe first. */
@@ -34,7 +33,7 @@ async function countFromListCells(scope: Scope, filter: FindingFilter): Promise<
 export async function summarizeFindings(options: { scope: Scope; filter: FindingFilter }): Promise<FindingsSummary> {
   const scope = await scopeOfFindingFilter(options.scope, options.filter);
   const counts = (await countFromListCells(scope, options.filter)) ?? (await countByAggregation(scope, options.filter));
-  const open = SEVERITY_ORDER.map((severity) => ({ severity, count: counts.get(severity) ?? 0 }));
+  const open = KB_SEVERITIES.map((severity) => ({ severity, count: counts.get(severity) ?? 0 }));
   return { open, openTotal: open.reduce((sum, row) => sum + row.count, 0) };
 }
 

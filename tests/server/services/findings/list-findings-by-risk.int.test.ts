@@ -47,6 +47,9 @@ function findingOf(assetId: string, businessUnitId: string, n: number): FindingR
 
 const assets = Array.from({ length: 6 }, (_, i) => ({ id: `lc-asset-${i}`, unit: UNITS[i % 2]! }));
 
+/** Where list-cells-v3 kept its cells, a document per severity: written here as a node of that release would. */
+const v3Cells = () => mongoose.connection.db!.collection<{ _id: string; businessUnitId: string; ranks: Record<string, number> }>('finding_list_cells');
+
 /** The cells as counts per pack, severity and rank (packs leave zeros out). */
 async function cellCounts(): Promise<Record<string, Record<string, number>>> {
   const packs = await FindingListCellPackModel.find({}).lean();
@@ -168,8 +171,7 @@ describe('findings list from the list cells', () => {
     const kevFindings = await FindingModel.countDocuments({ kev: true });
     expect(kevFindings).toBeGreaterThan(10);
     expect((await kevList()).items).toHaveLength(0);
-    const oldCells = mongoose.connection.db!.collection<{ _id: string; businessUnitId: string; ranks: Record<string, number> }>('finding_list_cells');
-    await oldCells.insertMany(UNITS.map((unit) => ({ _id: `${unit}|any|high|any|any`, businessUnitId: unit, ranks: { r400: 1 } })));
+    await v3Cells().insertMany(UNITS.map((unit) => ({ _id: `${unit}|any|high|any|any`, businessUnitId: unit, ranks: { r400: 1 } })));
     await FindingListStateModel.deleteMany({});
     await FindingListStateModel.create({ _id: 'list-cells-v3', builtAt: new Date() });
     await FindingListCellPackModel.deleteMany({});
@@ -178,7 +180,7 @@ describe('findings list from the list cells', () => {
     await FindingModel.updateMany({ assetId: 'lc-asset-4' }, { $set: { riskScore: 3.3 } });
     expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 2, repackedUnits: 0 });
     expect(await cellCounts()).toEqual(maintained);
-    expect(await oldCells.countDocuments({})).toBe(0);
+    expect(await v3Cells().countDocuments({})).toBe(0);
     await refreshOpenFindingRollup({ assetId: 'lc-asset-4' });
     expect((await kevList()).items).toHaveLength(kevFindings);
     const scope: Scope = { kind: 'units', businessUnitIds: ['lc-a'] };
@@ -195,11 +197,10 @@ describe('findings list from the list cells', () => {
     await FindingListCellPackModel.deleteMany({});
     await FindingListCellPackModel.insertMany(packsBefore);
     expect(await cellCounts()).not.toEqual(rolledUp);
-    const oldCells = mongoose.connection.db!.collection<{ _id: string; businessUnitId: string; ranks: Record<string, number> }>('finding_list_cells');
-    await oldCells.insertOne({ _id: 'lc-b|any|high|any|any', businessUnitId: 'lc-b', ranks: { r222: 1 } });
+    await v3Cells().insertOne({ _id: 'lc-b|any|high|any|any', businessUnitId: 'lc-b', ranks: { r222: 1 } });
     expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0, repackedUnits: 1 });
     expect(await cellCounts()).toEqual(rolledUp);
-    expect(await oldCells.countDocuments({})).toBe(0);
+    expect(await v3Cells().countDocuments({})).toBe(0);
     expect(await ensureFindingListCells()).toEqual({ rebuiltUnits: 0, repackedUnits: 0 });
   });
 });
