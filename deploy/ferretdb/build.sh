@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds deploy/ferretdb/bin/vigil-ferretdb (embedded FerretDB launcher).
-# Skips the build when the binary is newer than main.go, go.mod and go.sum.
+# Skips the build when the binary is newer than its *.go files (overlay too), go.mod and go.sum.
 # Usage: deploy/ferretdb/build.sh [--force]
 set -euo pipefail
 
@@ -27,7 +27,7 @@ fi
 
 if [[ $force -eq 0 && -x "$bin" ]]; then
   stale=0
-  for src in "$here"/*.go "$here/go.mod" "$here/go.sum"; do
+  for src in "$here"/*.go "$here"/overlay/*/*.go "$here/go.mod" "$here/go.sum"; do
     if [[ "$src" -nt "$bin" ]]; then
       stale=1
       break
@@ -45,11 +45,26 @@ echo "build.sh: building $bin with $("$go" version)" >&2
 cd "$here"
 # Build to a temporary name and rename, so a concurrent reader never sees a partial binary.
 tmp="$(mktemp "$here/bin/.vigil-ferretdb.XXXXXX")"
-trap 'rm -f "$tmp"' EXIT
+src="$here/bin/ferretdb-src"
+trap 'rm -rf "$tmp" "$src" "$here/bin/build.mod" "$here/bin/build.sum"' EXIT
 # GOFLAGS=-mod=readonly: go.mod/go.sum are committed; never rewrite them during a build.
-GOFLAGS=-mod=readonly "$go" build -trimpath -o "$tmp" .
+export GOFLAGS=-mod=readonly
+# FerretDB's resource tracking is replaced by overlay/resource (README "Resource tracking"): the build uses a copy
+# of the FerretDB module with that package's file swapped, through a go.mod of its own with a replace directive
+# (go.mod itself stays as committed; the module cache is read-only, and -overlay may not name files in it). The
+# copy goes when the build ends.
+"$go" mod download github.com/FerretDB/FerretDB
+ferret_dir="$("$go" list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)"
+rm -rf "$src"
+cp -R "$ferret_dir" "$src"
+chmod -R u+w "$src"
+cp "$here/overlay/resource/resource.go" "$src/internal/util/resource/resource.go"
+{ cat "$here/go.mod"; printf '\nreplace github.com/FerretDB/FerretDB => %s\n' "$src"; } > "$here/bin/build.mod"
+cp "$here/go.sum" "$here/bin/build.sum"
+"$go" build -trimpath -modfile "$here/bin/build.mod" -o "$tmp" .
 chmod 0755 "$tmp"
 mv -f "$tmp" "$bin"
+rm -rf "$src" "$here/bin/build.mod" "$here/bin/build.sum"
 trap - EXIT
 
 echo "build.sh: built $bin ($("$bin" --version))" >&2

@@ -405,12 +405,13 @@ func redactURL(s string) string {
 }
 
 // ferretDBVersion returns the FerretDB module version linked into this binary.
-// The embedded package itself reports "unknown", so read it from the build info.
+// The embedded package itself reports "unknown", so read it from the build info. build.sh links a copy of the
+// module (a directory replacement, which has no version of its own): the version is the one go.mod requires.
 func ferretDBVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			if d.Path == ferretModule {
-				if d.Replace != nil {
+				if d.Replace != nil && d.Replace.Version != "" && d.Replace.Version != "(devel)" {
 					return d.Replace.Version
 				}
 

@@ -39,4 +39,10 @@ describe('FerretDB launcher (Go)', () => {
     expect(run.output).toMatch(/--- PASS: TestPostgreSQL/);
     expect(run.output).not.toMatch(/--- SKIP/);
   }, 600_000);
+
+  it('the launcher links FerretDB 1.24.2 from the copy whose resource tracking build.sh replaced', async () => {
+    const { stdout } = await promisify(execFile)(goBinary(), ['version', '-m', path.join(launcherDir, 'bin', 'vigil-ferretdb')]);
+    // A plain `go build` links the module as it is in the cache, with no replacement.
+    expect(stdout).toMatch(/\tdep\tgithub\.com\/FerretDB\/FerretDB\tv1\.24\.2\s*\n\t=>\t\S+\/deploy\/ferretdb\/bin\/ferretdb-src\t/);
+  });
 });
