@@ -17,7 +17,7 @@ import { closeRuntime, openRuntime } from '../../server/runtime/runtime';
 import { getDashboardOverview } from '../../server/services/dashboard/dashboard-overview';
 import { buildCountersOnce } from '../../server/services/findings/counter-state';
 import { contributionOf, ensureFindingListCells, rebuildFindingListCells, writeFindingListCells } from '../../server/services/findings/finding-list-cells';
-import { listRowOf, rowStampOf } from '../../server/services/findings/finding-list-rows';
+import { listRowsOf, rowStampOf } from '../../server/services/findings/finding-list-rows';
 import { tieHashOf } from '../../server/services/findings/tie-order';
 import { ensureRankHistograms } from '../../server/services/trends/rank-histograms';
 import { findingQuery, listFindings, sortOf, type FindingFilter } from '../../server/services/findings/list-findings';
@@ -153,7 +153,7 @@ async function seed(now: number): Promise<void> {
     } as Asset;
     const own = findingsOf(i, asset, now);
     findings.push(...own);
-    const ownRows = own.map(listRowOf);
+    const ownRows = own.flatMap(listRowsOf);
     rows.push(...ownRows);
     const contributions = seededContributions.get(asset.businessUnitId) ?? new Map();
     seededContributions.set(asset.businessUnitId, contributions.set(id, { cells: contributionOf(own), rows: ownRows.map(rowStampOf) }));

@@ -12,7 +12,7 @@ import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { buildCountersOnce, countersBuilt, rankKeyOf, valueOfRankKey } from './counter-state';
 import type { FindingFilter } from './list-findings';
 import { KB_SEVERITIES } from '../kb/search-kb';
-import { listRowOf, refreshFindingListRows, rowStampOf, writeListRows } from './finding-list-rows';
+import { listRowsOf, refreshFindingListRows, rowStampOf, writeListRows } from './finding-list-rows';
 import { bumpListVersions } from './list-page-cache';
 import { tieHashOf } from './tie-order';
 
@@ -209,11 +209,11 @@ export async function rebuildFindingListCells(options: { businessUnitId: string 
       finding.tieHash = tieHashOf(finding._id);
       untied.push(finding._id);
     }
-    const row = listRowOf(finding);
-    rows.push(row);
+    const findingRows = listRowsOf(finding);
+    rows.push(...findingRows);
     const own = byAsset.get(finding.assetId) ?? { findings: [], rows: [] };
     own.findings.push({ businessUnitId: finding.businessUnitId, status: finding.status, severity: finding.severity, kev: finding.kev, exceptionState: finding.exceptionState, riskScore: finding.riskScore });
-    own.rows.push(rowStampOf(row));
+    own.rows.push(...findingRows.map(rowStampOf));
     byAsset.set(finding.assetId, own);
     if (rows.length >= WRITE_BATCH) await flush();
   }
@@ -248,7 +248,7 @@ const v3Cells = () => mongoose.connection.db!.collection<{ _id: string; business
 /**
  * What `list-cells-v3` kept of a unit becomes what `list-cells-v4` keeps, without a recount: its old cell documents
  * deleted, and one pack per combination of filter keys summed from the stored contributions (both versions keep
- * those alike); the rows of its KEV findings given their KEV keys (their stamps are then out of date, so the asset's
+ * those alike); its KEV findings given their rows under KEV keys (their stamps are then out of date, so the asset's
  * next roll-up writes those rows once more). The old documents go first: a node of the release before that writes
  * them again meanwhile leaves them for the next run (ensureFindingListCells).
  */
@@ -259,7 +259,7 @@ async function upgradeUnitFromV3(options: { businessUnitId: string }): Promise<v
   await writeCellPacks({ businessUnitId: options.businessUnitId, cells });
   let rows: FindingListRow[] = [];
   for await (const finding of FindingModel.find({ businessUnitId: options.businessUnitId, kev: true }).lean<FindingRecord>().cursor()) {
-    rows.push(listRowOf(finding));
+    rows.push(...listRowsOf(finding));
     if (rows.length >= WRITE_BATCH) {
       await writeListRows(rows);
       rows = [];

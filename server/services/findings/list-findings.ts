@@ -8,7 +8,7 @@ import { toFindingView, type FindingView } from './finding-view';
 import { listFindingsByRisk, servedByListCells } from './list-findings-by-risk';
 import { keptListPage } from './list-page-cache';
 import { slaDueRange, type SlaState } from './sla';
-import { readSlaPolicy } from './sla-policy';
+import { readRecentSlaPolicy } from './sla-policy';
 
 export const FINDING_SORTS = ['risk', 'severity', 'slaDueAt', 'lastSeenAt', 'firstSeenAt', 'vulnId', 'package', 'epss'] as const;
 export type FindingSort = (typeof FINDING_SORTS)[number];
@@ -138,14 +138,14 @@ export async function listFindings(options: {
     // Resolved once: the kept page's versions and, on a read, the cells are of the same units.
     const businessUnitIds = await unitIdsOfScope(scope);
     const read = async () => {
-      const [byRisk, policy] = await Promise.all([listFindingsByRisk({ businessUnitIds, filter: options.filter, page, pageSize, direction: options.sort.direction }), readSlaPolicy()]);
+      const [byRisk, policy] = await Promise.all([listFindingsByRisk({ businessUnitIds, filter: options.filter, page, pageSize, direction: options.sort.direction }), readRecentSlaPolicy(now.getTime())]);
       return byRisk && { items: await withAssetNames(byRisk.docs, { now, policy }), total: byRisk.total, page, pageSize };
     };
     const key = JSON.stringify([Object.entries(options.filter).filter(([, value]) => value !== undefined).sort(), page, pageSize, options.sort.direction]);
     const listed = options.unkept ? await read() : await keptListPage({ businessUnitIds, key, now: now.getTime(), read });
     if (listed) return listed;
   }
-  const policy = await readSlaPolicy();
+  const policy = await readRecentSlaPolicy(now.getTime());
   const query = findingQuery({ scope, filter: options.filter, now, dueSoonDays: policy.dueSoonDays });
   const [docs, total] = await Promise.all([
     FindingModel.find(query)

@@ -14,7 +14,7 @@ import { ensureFindingListCells, rebuildFindingListCells, unpackCounts } from '.
 import { findingQuery, listFindings, sortOf, withAssetNames, type FindingFilter } from '../../../../server/services/findings/list-findings';
 import { refreshOpenFindingRollup } from '../../../../server/services/findings/risk-rollup';
 import { riskBucket } from '../../../../server/services/findings/risk-score';
-import { readSlaPolicy, recomputeSlaDueDates } from '../../../../server/services/findings/sla-policy';
+import { LIST_SLA_POLICY_MAX_AGE_MS, readRecentSlaPolicy, readSlaPolicy, recomputeSlaDueDates } from '../../../../server/services/findings/sla-policy';
 import { tieHashOf } from '../../../../server/services/findings/tie-order';
 import { forgetBuiltCounters } from '../../../../server/services/findings/counter-state';
 import { closeRuntime, openTestRuntime } from '../../../helpers/runtime';
@@ -165,8 +165,8 @@ describe('findings list from the list cells', () => {
 
   it('upgrades what an earlier version kept (list-cells-v3): cells packed from the stored contributions, without reading a finding, and KEV rows keyed for KEV lists', async () => {
     const maintained = await cellCounts();
-    // The rows as v3 wrote them: without KEV keys.
-    for (const row of await FindingListRowModel.find({}).lean()) if (row.rankKeys.length > 7) await FindingListRowModel.updateOne({ _id: row._id }, { $set: { rankKeys: row.rankKeys.slice(0, 7) } });
+    // The rows as v3 wrote them: none under KEV keys.
+    await FindingListRowModel.deleteMany({ _id: /^kev\|/ });
     const kevList = () => listFindings({ scope: { kind: 'system' }, filter: { kev: true }, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'desc' } });
     const kevFindings = await FindingModel.countDocuments({ kev: true });
     expect(kevFindings).toBeGreaterThan(10);
@@ -186,6 +186,30 @@ describe('findings list from the list cells', () => {
     const scope: Scope = { kind: 'units', businessUnitIds: ['lc-a'] };
     const listed = await listFindings({ scope, filter: {}, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'asc' } });
     expect(listed.items.filter((item) => item.assetId === 'lc-asset-4').map((item) => item.riskScore)).toEqual(Array(30).fill(3.3));
+  });
+
+  it('splits a KEV finding’s row that carries both groups’ keys (as written before 2026-12-04) at its asset’s next roll-up, and lists it from either meanwhile', async () => {
+    const kevList = async () => (await listFindings({ scope: { kind: 'system' }, filter: { kev: true }, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'desc' } })).items.map((item) => item.id);
+    const openList = async () => (await listFindings({ scope: { kind: 'system' }, filter: { status: 'open' }, page: 1, pageSize: 200, sort: { by: 'risk', direction: 'desc' }, unkept: true })).items.map((item) => item.id);
+    const [kevBefore, openBefore] = [await kevList(), await openList()];
+    const kevRows = await FindingListRowModel.find({ _id: /^kev\|/, assetId: 'lc-asset-2' }).lean();
+    expect(kevRows.length).toBeGreaterThan(0);
+    // The earlier row: one document, the KEV keys after the group's.
+    for (const row of kevRows) {
+      const own = await FindingListRowModel.findById(row._id.slice('kev|'.length)).lean();
+      await FindingListRowModel.updateOne({ _id: own!._id }, { $set: { rankKeys: [...own!.rankKeys, ...row.rankKeys] } });
+    }
+    await FindingListRowModel.deleteMany({ _id: /^kev\|/, assetId: 'lc-asset-2' });
+    expect(await kevList()).toEqual(kevBefore);
+    expect(await openList()).toEqual(openBefore);
+    // The roll-up after the asset's next scan, which changes its findings (last seen) and so their rows.
+    await FindingModel.updateMany({ assetId: 'lc-asset-2' }, { $set: { lastSeenAt: new Date() } });
+    await refreshOpenFindingRollup({ assetId: 'lc-asset-2' });
+    const rows = await FindingListRowModel.find({ assetId: 'lc-asset-2' }).lean();
+    expect(rows.every((row) => row.rankKeys.length === 7)).toBe(true);
+    expect(rows.filter((row) => row._id.startsWith('kev|')).map((row) => row._id).sort()).toEqual(kevRows.map((row) => row._id).sort());
+    expect(await kevList()).toEqual(kevBefore);
+    expect(await openList()).toEqual(openBefore);
   });
 
   it('packs a unit again whose old cells a node of the release before wrote during a rolling upgrade', async () => {
@@ -315,5 +339,17 @@ describe('findings list pages kept by the console (list-page-cache.ts)', () => {
     expect([...expected.values()].every((due, i) => due !== [...before.values()][i])).toBe(true);
     expect(await dueOf(false)).toEqual(expected);
     expect(await dueOf(true)).toEqual(expected);
+  });
+
+  it('takes the due-soon window from the policy as read at most 10 s before, once per console', async () => {
+    const at = Date.now() + 60_000;
+    const first = await readRecentSlaPolicy(at);
+    // A change made on another console: this one reads it again once its copy is LIST_SLA_POLICY_MAX_AGE_MS old.
+    await SlaPolicyModel.updateOne({ _id: 'sla' }, { $set: { dueSoonDays: first.dueSoonDays + 4 } }, { upsert: true });
+    expect((await readRecentSlaPolicy(at + LIST_SLA_POLICY_MAX_AGE_MS - 1)).dueSoonDays).toBe(first.dueSoonDays);
+    expect((await readRecentSlaPolicy(at + LIST_SLA_POLICY_MAX_AGE_MS)).dueSoonDays).toBe(first.dueSoonDays + 4);
+    // A clock that went back does not keep the copy.
+    await SlaPolicyModel.updateOne({ _id: 'sla' }, { $set: { dueSoonDays: first.dueSoonDays } });
+    expect((await readRecentSlaPolicy(at)).dueSoonDays).toBe(first.dueSoonDays);
   });
 });
