@@ -1,5 +1,5 @@
-import type { Collection } from 'mongodb';
 import { Schema } from 'mongoose';
+import { plainCollection } from '../db/plain-connection';
 import { defineModel } from './define-model';
 import type { ExceptionState, FindingStatus } from './finding.model';
 import type { KbSeverity } from './kb-vulnerability.model';
@@ -39,5 +39,5 @@ findingListCellPackSchema.index({ businessUnitId: 1 });
 
 export const FindingListCellPackModel = defineModel<FindingListCellPack>('FindingListCellPack', findingListCellPackSchema);
 
-/** The driver's collection: the list reads a pack per request, without mongoose's casting. */
-export const findingListCellPackCollection = () => FindingListCellPackModel.collection as unknown as Collection<FindingListCellPack>;
+/** The driver's collection, without mongoose's casting or the driver's decryption pass (server/db/plain-connection.ts): the list reads a pack per request. */
+export const findingListCellPackCollection = () => plainCollection<FindingListCellPack>('finding_list_cell_packs');

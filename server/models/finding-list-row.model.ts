@@ -1,5 +1,5 @@
-import type { Collection } from 'mongodb';
 import { Schema } from 'mongoose';
+import { plainCollection } from '../db/plain-connection';
 import { defineModel } from './define-model';
 
 /**
@@ -31,5 +31,5 @@ findingListRowSchema.index({ assetId: 1 });
 
 export const FindingListRowModel = defineModel<FindingListRow>('FindingListRow', findingListRowSchema);
 
-/** The driver's collection, for bulk writes. */
-export const findingListRowCollection = () => FindingListRowModel.collection as unknown as Collection<FindingListRow>;
+/** The driver's collection, without mongoose's casting or the driver's decryption pass (server/db/plain-connection.ts): the list reads rows on every request. */
+export const findingListRowCollection = () => plainCollection<FindingListRow>('finding_list_rows');

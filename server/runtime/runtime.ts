@@ -3,6 +3,7 @@ import ConnectionString from 'mongodb-connection-string-url';
 import type { VigilConfig } from '../config/env';
 import { redactUri } from '../config/env';
 import { ensureMultikeyIndexes } from '../db/multikey-indexes';
+import { closePlainConnection, openPlainConnection } from '../db/plain-connection';
 import { FieldEncryption, prepareEncryption, type MasterKeySource } from '../crypto/encryption';
 import { startEmbeddedDb } from '../db/embedded-db';
 import { AppError, isAppError } from '../errors/app-error';
@@ -11,7 +12,8 @@ import { readPackageVersion } from './project-root';
 
 /**
  * Everything a running Vigil process shares: configuration, logger, the database connection
- * (the default mongoose connection, auto-decrypting) and the encryption module. Kept on
+ * (the default mongoose connection, auto-decrypting; beside it the plain connection of server/db/plain-connection.ts
+ * for a few collections that hold nothing encrypted) and the encryption module. Kept on
  * globalThis so the CLI process and the console's route handlers (bundled separately by
  * Next.js but loaded into the same process) use one instance.
  */
@@ -93,7 +95,9 @@ async function createRuntime(options: { config: VigilConfig; log: Logger; onMast
   try {
     await encryption.verifyMasterKey();
     await ensureMultikeyIndexes({ connection: mongoose.connection });
+    await openPlainConnection({ uri, dbName, serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS });
   } catch (error) {
+    await closePlainConnection();
     await mongoose.disconnect();
     throw error;
   }
@@ -113,7 +117,10 @@ export async function closeRuntime(): Promise<void> {
   if (!pending) return;
   delete holder[RUNTIME_KEY];
   await pending.then(
-    () => mongoose.disconnect(),
+    async () => {
+      await closePlainConnection();
+      await mongoose.disconnect();
+    },
     () => undefined,
   );
 }

@@ -6,6 +6,7 @@ import type { Document, Filter } from 'mongodb';
 import path from 'node:path';
 import type { Scope } from '../../server/auth/scope';
 import { loadConfig } from '../../server/config/env';
+import { PLAIN_COLLECTIONS, plainDb } from '../../server/db/plain-connection';
 import { createLogger } from '../../server/logging/logger';
 import { AssetModel, type Asset } from '../../server/models/asset.model';
 import { BusinessUnitModel } from '../../server/models/business-unit.model';
@@ -234,7 +235,8 @@ async function recordQueries(call: () => Promise<unknown>): Promise<RecordedQuer
 const replay = (queries: RecordedQuery[]) =>
   Promise.all(
     queries.map(({ collection, method, filter, projection }) => {
-      const raw = mongoose.connection.db!.collection(collection);
+      // Through the connection the service uses for it: the plain one for the list's rows and packs.
+      const raw = ((PLAIN_COLLECTIONS as readonly string[]).includes(collection) ? plainDb() : mongoose.connection.db!).collection(collection);
       return method === 'countDocuments' ? raw.countDocuments(filter) : method === 'findOne' ? raw.findOne(filter, { projection }) : raw.find(filter, { projection }).toArray();
     }),
   );
