@@ -69,6 +69,7 @@ export function listRowsOf(finding: FindingRecord): FindingListRow[] {
   });
   return finding.kev ? [rowOf(group), rowOf({ ...group, kevOnly: true })] : [rowOf(group)];
 }
+
 /** A row's finding. A loop, not Object.fromEntries over pairs: a third of the time, on 60 rows a page. */
 export function findingOfListRow(row: Pick<FindingListRow, 'finding'>): FindingRecord {
   const values = JSON.parse(row.finding) as unknown[];
