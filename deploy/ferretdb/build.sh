@@ -46,13 +46,14 @@ cd "$here"
 # Build to a temporary name and rename, so a concurrent reader never sees a partial binary.
 tmp="$(mktemp "$here/bin/.vigil-ferretdb.XXXXXX")"
 src="$here/bin/ferretdb-src"
+# Whatever the outcome, the temporary binary (if not renamed yet) and the module copy go.
 trap 'rm -rf "$tmp" "$src" "$here/bin/build.mod" "$here/bin/build.sum"' EXIT
 # GOFLAGS=-mod=readonly: go.mod/go.sum are committed; never rewrite them during a build.
 export GOFLAGS=-mod=readonly
 # FerretDB's resource tracking is replaced by overlay/resource (README "Resource tracking"): the build uses a copy
 # of the FerretDB module with that package's file swapped, through a go.mod of its own with a replace directive
-# (go.mod itself stays as committed; the module cache is read-only, and -overlay may not name files in it). The
-# copy goes when the build ends.
+# (go.mod itself stays as committed; the module cache is read-only, and -overlay may not name files in it). A copy
+# left by a build that was killed is replaced.
 "$go" mod download github.com/FerretDB/FerretDB
 ferret_dir="$("$go" list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)"
 rm -rf "$src"
@@ -64,7 +65,5 @@ cp "$here/go.sum" "$here/bin/build.sum"
 "$go" build -trimpath -modfile "$here/bin/build.mod" -o "$tmp" .
 chmod 0755 "$tmp"
 mv -f "$tmp" "$bin"
-rm -rf "$src" "$here/bin/build.mod" "$here/bin/build.sum"
-trap - EXIT
 
 echo "build.sh: built $bin ($("$bin" --version))" >&2
