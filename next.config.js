@@ -8,6 +8,11 @@ const nextConfig = {
   serverExternalPackages: ['mongoose', 'mongodb', 'mongodb-client-encryption', 'pino', 'ssh2', 'tsx', 'trpc-to-openapi'],
   eslint: { ignoreDuringBuilds: true },
   typescript: { ignoreBuildErrors: false },
+  // Browsers ask for /favicon.ico on their own (Chromium on some navigations even with the icon link): the console's
+  // icon answers it, not a 404 in the browser's console.
+  async rewrites() {
+    return [{ source: '/favicon.ico', destination: '/icon.svg' }];
+  },
 };
 
 module.exports = nextConfig;
