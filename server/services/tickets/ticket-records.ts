@@ -13,7 +13,14 @@ import { toTicketView } from './ticket-view';
 
 /** A change is one small write: a claim older than this belongs to a writer that died. */
 const CHANGE_CLAIM_MS = 30_000;
-const CHANGE_TRIES = 5;
+/**
+ * How long a writer keeps trying while others change the ticket. Every lost try means another writer holds the
+ * claim or has written, so the ticket moves on; the budget is time, not tries, because on a loaded database one
+ * winner's read-claim-write can outlast a handful of short waits.
+ */
+const CHANGE_PATIENCE_MS = 10_000;
+const FIRST_WAIT_MS = 5;
+const LONGEST_WAIT_MS = 200;
 
 export function personOf(acting: Acting): TicketPerson {
   return 'principal' in acting ? { id: acting.principal.userId, email: acting.principal.email } : { id: 'system', email: null };
@@ -51,7 +58,8 @@ export async function changeTicket(options: {
   at: Date;
   decide: (ticket: RemediationTicket) => Promise<Partial<RemediationTicket> | null> | Partial<RemediationTicket> | null;
 }): Promise<{ before: RemediationTicket; after: RemediationTicket } | null> {
-  for (let attempt = 1; attempt <= CHANGE_TRIES; attempt++) {
+  const giveUpAt = Date.now() + CHANGE_PATIENCE_MS;
+  for (let wait = FIRST_WAIT_MS; Date.now() < giveUpAt; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
     const before = await RemediationTicketModel.findOne({ ...options.within, _id: options.ticketId }).lean<RemediationTicket>();
     if (!before) throw new AppError('NOT_FOUND', `ticket ${options.ticketId} not found`);
     const set = await options.decide(before);
@@ -63,7 +71,7 @@ export async function changeTicket(options: {
       await claim.release();
       if (written.matchedCount === 1) return { before, after: { ...before, ...next } };
     }
-    await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    await new Promise((resolve) => setTimeout(resolve, wait + Math.random() * wait));
   }
   throw new AppError('CONFLICT', `ticket ${options.ticketId} kept changing under this update; try again`);
 }
