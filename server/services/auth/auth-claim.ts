@@ -5,6 +5,8 @@ import { isDuplicateKeyError } from '../../db/duplicate-key';
 export interface Claim {
   /** Gives the claim up before it expires (a no-op once someone else took it over). */
   release(): Promise<void>;
+  /** Moves its expiry to `ttlMs` from now (a no-op once someone else took it over). */
+  renew(ttlMs: number): Promise<void>;
 }
 
 async function insertClaim(id: string, holder: string, expiresAt: Date): Promise<boolean> {
@@ -35,6 +37,9 @@ export async function claimOnce(id: string, ttlMs: number, now: Date = new Date(
     release: async () => {
       await AuthClaimModel.deleteOne({ _id: id, holder });
     },
+    renew: async (ms) => {
+      await AuthClaimModel.updateOne({ _id: id, holder }, { $set: { expiresAt: new Date(Date.now() + ms) } });
+    },
   };
 }
 
@@ -43,17 +48,22 @@ const LONGEST_WAIT_MS = 100;
 
 /**
  * Runs `run` holding the claim `id`, one at a time across console nodes: while someone else holds it, tries again
- * after 5 ms, doubling up to 100 ms. A holder that died holds it `ttlMs` at most.
+ * after 5 ms, doubling up to 100 ms. A holder that died holds it `ttlMs` at most. With `renew`, a holder that lives
+ * renews it every third of `ttlMs`, so a run may last longer than a dead holder blocks the others.
  */
-export async function withClaim<T>(id: string, ttlMs: number, run: () => Promise<T>): Promise<T> {
+export async function withClaim<T>(id: string, ttlMs: number, run: () => Promise<T>, options: { renew?: boolean } = {}): Promise<T> {
   let claim = await claimOnce(id, ttlMs);
   for (let wait = FIRST_WAIT_MS; !claim; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
     await new Promise((resolve) => setTimeout(resolve, wait));
     claim = await claimOnce(id, ttlMs);
   }
+  const held = claim;
+  // A renewal that fails (the database away for a moment) is tried again at the next tick; the run's own writes fail alike.
+  const renewal = options.renew ? setInterval(() => void held.renew(ttlMs).catch(() => undefined), ttlMs / 3) : undefined;
   try {
     return await run();
   } finally {
-    await claim.release();
+    clearInterval(renewal);
+    await held.release();
   }
 }

@@ -1,6 +1,6 @@
 import { KB_SOURCES, type KbSourceId } from '../../kb/kb-types';
 import { KbSourceStatusModel } from '../../models/kb-source-status.model';
-import { KbVulnerabilityModel } from '../../models/kb-vulnerability.model';
+import { readKbTotals } from './kb-totals';
 
 export interface KbSourceStats {
   source: KbSourceId;
@@ -23,11 +23,7 @@ export interface KbStats {
 }
 
 export async function getKbStats(): Promise<KbStats> {
-  const [statuses, vulnerabilities, kevListed] = await Promise.all([
-    KbSourceStatusModel.find({}).lean(),
-    KbVulnerabilityModel.estimatedDocumentCount(),
-    KbVulnerabilityModel.countDocuments({ kevListed: true }),
-  ]);
+  const [statuses, { vulnerabilities, kevListed }] = await Promise.all([KbSourceStatusModel.find({}).lean(), readKbTotals()]);
   const bySource = new Map(statuses.map((s) => [s._id, s]));
   const now = Date.now();
   return {
