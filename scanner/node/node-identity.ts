@@ -30,7 +30,7 @@ export function saveNodeIdentity(options: { dataDir: string; identity: NodeIdent
 
 export function loadNodeIdentity(options: { dataDir: string }): NodeIdentity {
   const file = identityFile(options.dataDir);
-  if (!existsSync(file)) throw new AppError('CONFIG_INVALID', `this node is not enrolled (no ${file}); run: vigil scanner enroll --server URL --token T --data-dir ${options.dataDir}`);
+  if (!existsSync(file)) throw new AppError('CONFIG_INVALID', `this node is not enrolled (no ${file}); run: vigil scanner enroll --server URL --token-stdin --data-dir ${options.dataDir}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));

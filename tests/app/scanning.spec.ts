@@ -63,7 +63,7 @@ describe('console scanning: scanner nodes, scans, runs, assets', () => {
     await value.waitFor();
     token = (await value.textContent()) ?? '';
     expect(token).toMatch(/^\S+\.[0-9a-f]{64}$/);
-    expect(await page.getByTestId('scanner-enrol-command').textContent()).toBe(`npx vigil scanner enroll --server ${consoleServer!.url} --token ${token}`);
+    expect(await page.getByTestId('scanner-enrol-command').textContent()).toBe(`echo ${token} | npx vigil scanner enroll --server ${consoleServer!.url} --token-stdin`);
     await shot('scanning-token');
 
     await page.getByTestId('scanner-token-done').click();

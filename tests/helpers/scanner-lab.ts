@@ -72,7 +72,7 @@ export async function enrollTestNode(options: { console: Pick<ProtocolConsole, '
   const dataDir = path.join(tempDataDir(), 'node');
   const token = options.token ?? (await options.console.createToken?.(options.name));
   if (!token) throw new Error(`enrolment of ${options.name} needs a token, or a console that creates one`);
-  const enrolled = await runVigil(['scanner', 'enroll', '--server', options.console.url, '--token', token, '--data-dir', dataDir, '--name', options.name], { env: cleanEnv({}) });
+  const enrolled = await runVigil(['scanner', 'enroll', '--server', options.console.url, '--token-stdin', '--data-dir', dataDir, '--name', options.name], { env: cleanEnv({}), input: `${token}\n` });
   if (enrolled.code !== 0) throw new Error(`enrolment of ${options.name} failed: ${enrolled.stderr}`);
   const nodeId = /\((node-[\w-]+)\)/.exec(enrolled.stdout)![1]!;
   let output = '';

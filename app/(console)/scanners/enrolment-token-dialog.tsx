@@ -19,9 +19,12 @@ const LIFETIMES = [
   { hours: 720, label: '30 days' },
 ] as const;
 
-/** The command an operator runs on the new node's host; the token pins this console's certificate. */
+/**
+ * The command an operator runs on the new node's host; the token pins this console's certificate. It is piped in
+ * (`echo` is the shell's own, no process), never an argument, which every user of the host could read.
+ */
 export function enrolCommand(server: string, token: string): string {
-  return `npx vigil scanner enroll --server ${server} --token ${token}`;
+  return `echo ${token} | npx vigil scanner enroll --server ${server} --token-stdin`;
 }
 
 /** Creates a one-time enrolment token and shows it, with the command that uses it, exactly once. */

@@ -40,12 +40,17 @@ export function registerScannerCommands(program: Command): void {
     .command('enroll')
     .description('enrol this host as a scanner node of the console at URL')
     .requiredOption('--server <url>', 'the console, e.g. https://console.example:8443')
-    .requiredOption('--token <token>', 'a one-time enrolment token (vigil scanner token create)')
+    .option('--token-stdin', 'read the one-time enrolment token (vigil scanner token create) from stdin')
+    .option('--token-file <file>', 'read the one-time enrolment token from this file')
     .option('--data-dir <dir>', 'where the node keeps its identity', defaultNodeDataDir())
     .option('--name <name>', 'the node name shown in the console', os.hostname())
-    .action(async (options: { server: string; token: string; dataDir: string; name: string }) => {
+    .action(async (options: { server: string; tokenStdin?: boolean; tokenFile?: string; dataDir: string; name: string }) => {
+      // Never an argument: every user of the host can read another's arguments (ps, /proc/PID/cmdline).
+      if (Boolean(options.tokenStdin) === (options.tokenFile !== undefined)) throw new AppError('BAD_INPUT', 'give the enrolment token with exactly one of --token-stdin (piped in) or --token-file FILE');
+      const { readSecretFile, readStdin, stripOneNewline } = await import('../cli-io');
+      const token = options.tokenFile !== undefined ? readSecretFile({ file: options.tokenFile, what: 'enrolment token' }) : stripOneNewline(await readStdin({ maxBytes: 4096, what: 'enrolment token' }));
       const { enrollNode } = await import('../../../scanner/node/enroll-node');
-      const identity = await enrollNode({ server: options.server, token: options.token, dataDir: path.resolve(options.dataDir), name: options.name, version: readPackageVersion() });
+      const identity = await enrollNode({ server: options.server, token, dataDir: path.resolve(options.dataDir), name: options.name, version: readPackageVersion() });
       process.stdout.write(`enrolled as ${identity.name} (${identity.nodeId}); identity in ${path.resolve(options.dataDir)}\n`);
     });
 

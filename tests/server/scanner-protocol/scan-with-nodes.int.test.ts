@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -50,16 +51,36 @@ describe('scanner nodes and a scan over loopback', () => {
   it('refuses an enrolment token the second time', async () => {
     const token = await consoleServer.createToken('once');
     await enrollTestNode({ console: consoleServer, name: 'first', token });
-    const again = await runVigil(['scanner', 'enroll', '--server', consoleServer.url, '--token', token, '--data-dir', path.join(tempDataDir(), 'n')], { env: cleanEnv({}) });
+    const tokenFile = path.join(tempDataDir(), 'token');
+    writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    const again = await runVigil(['scanner', 'enroll', '--server', consoleServer.url, '--token-file', tokenFile, '--data-dir', path.join(tempDataDir(), 'n')], { env: cleanEnv({}) });
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/invalid, expired or already used/);
   });
 
   it('refuses a token pinned to another certificate before sending it anywhere', async () => {
     const token = (await consoleServer.createToken('pinned')).replace(/\.[0-9a-f]{64}$/, `.${'0'.repeat(64)}`);
-    const result = await runVigil(['scanner', 'enroll', '--server', consoleServer.url, '--token', token, '--data-dir', path.join(tempDataDir(), 'n')], { env: cleanEnv({}) });
+    const result = await runVigil(['scanner', 'enroll', '--server', consoleServer.url, '--token-stdin', '--data-dir', path.join(tempDataDir(), 'n')], { env: cleanEnv({}), input: token });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/does not present the certificate the token pins/);
+  });
+
+  it('takes the token piped in or from a file, never as an argument, which any user of the host can read', async () => {
+    const token = await consoleServer.createToken('argv');
+    const enrol = (args: string[], input = '') => runVigil(['scanner', 'enroll', '--server', consoleServer.url, ...args, '--data-dir', path.join(tempDataDir(), 'n')], { env: cleanEnv({}), input });
+    const onArgv = await enrol(['--token', token]);
+    expect(onArgv.code).not.toBe(0);
+    expect(onArgv.stderr).toMatch(/unknown option '--token'/);
+    for (const both of [[], ['--token-stdin', '--token-file', '/nonexistent']]) {
+      const refused = await enrol(both, token);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/exactly one of --token-stdin \(piped in\) or --token-file FILE/);
+    }
+    const missing = await enrol(['--token-file', path.join(tempDataDir(), 'no-such-token')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/cannot read the enrolment token file/);
+    // None of these spent it.
+    await enrollTestNode({ console: consoleServer, name: 'piped', token });
   });
 
   it('refuses unsigned requests and requests signed with another key', async () => {
