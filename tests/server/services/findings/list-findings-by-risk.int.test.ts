@@ -1,19 +1,23 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scope } from '../../../../server/auth/scope';
+import { scopeFilter, type Scope } from '../../../../server/auth/scope';
+import { forEachWrite } from '../../../../server/db/write-limits';
 import { AssetModel } from '../../../../server/models/asset.model';
 import { BusinessUnitModel } from '../../../../server/models/business-unit.model';
 import { FindingListCellPackModel } from '../../../../server/models/finding-list-cell-pack.model';
 import { FindingListRowModel } from '../../../../server/models/finding-list-row.model';
 import { AuthClaimModel } from '../../../../server/models/auth-claim.model';
 import { FindingListStateModel } from '../../../../server/models/finding-list-state.model';
-import { FindingModel, SEVERITY_RANK, type FindingRecord } from '../../../../server/models/finding.model';
+import { ACTIONABLE_FINDING_FILTER, FindingModel, SEVERITY_RANK, type FindingRecord } from '../../../../server/models/finding.model';
 import { SlaPolicyModel } from '../../../../server/models/sla-policy.model';
 import type { KbSeverity } from '../../../../server/models/kb-vulnerability.model';
 import { ensureFindingListCells, rebuildFindingListCells, unpackCounts } from '../../../../server/services/findings/finding-list-cells';
 import { findingQuery, listFindings, sortOf, withAssetNames, type FindingFilter } from '../../../../server/services/findings/list-findings';
 import { refreshOpenFindingRollup } from '../../../../server/services/findings/risk-rollup';
 import { riskBucket } from '../../../../server/services/findings/risk-score';
+import { SLA_STATES, slaDueRange } from '../../../../server/services/findings/sla';
+import { getSlaOverview } from '../../../../server/services/findings/sla-overview';
+import { KB_SEVERITIES } from '../../../../server/services/kb/search-kb';
 import { LIST_SLA_POLICY_MAX_AGE_MS, readRecentSlaPolicy, readSlaPolicy, recomputeSlaDueDates } from '../../../../server/services/findings/sla-policy';
 import { tieHashOf } from '../../../../server/services/findings/tie-order';
 import { forgetBuiltCounters } from '../../../../server/services/findings/counter-state';
@@ -352,4 +356,34 @@ describe('findings list pages kept by the console (list-page-cache.ts)', () => {
     await SlaPolicyModel.updateOne({ _id: 'sla' }, { $set: { dueSoonDays: first.dueSoonDays } });
     expect((await readRecentSlaPolicy(at)).dueSoonDays).toBe(first.dueSoonDays);
   });
+});
+
+describe('SLA view', () => {
+  it('counts per severity and state and lists the most overdue exactly as the query per state does, in every scope', async () => {
+    const now = new Date();
+    // Due dates around now: past (several at the same instant, so the id breaks the tie), due soon, later, none.
+    const all = await FindingModel.find({}, { _id: 1 }).sort({ _id: 1 }).lean();
+    await forEachWrite(
+      all.map((finding, n) => ({ _id: finding._id, slaDueAt: n % 8 === 7 ? null : new Date(now.getTime() + ((n % 8) - 4) * 86_400_000 + (n % 3 === 0 ? 0 : n * 1000)) })),
+      ({ _id, slaDueAt }) => FindingModel.updateOne({ _id }, { $set: { slaDueAt } }),
+    );
+    const policy = await readSlaPolicy();
+    for (const [scopeName, scope] of Object.entries(scopes)) {
+      const actionable = { ...scopeFilter(scope), ...ACTIONABLE_FINDING_FILTER };
+      const expectedCounts = await Promise.all(
+        KB_SEVERITIES.map(async (severity) => ({
+          severity,
+          ...Object.fromEntries(await Promise.all(SLA_STATES.map(async (state) => [state, await FindingModel.countDocuments({ $and: [actionable, { severity }, slaDueRange(state, now, policy)] })]))),
+        })),
+      );
+      const breachedQuery = { $and: [actionable, slaDueRange('breached', now, policy)] };
+      for (const limit of [4, 200]) {
+        const overview = await getSlaOverview({ scope, limit, now });
+        expect(overview.counts, scopeName).toEqual(expectedCounts);
+        expect(overview.breached.total, scopeName).toBe(await FindingModel.countDocuments(breachedQuery));
+        const expectedIds = (await FindingModel.find(breachedQuery, { _id: 1 }).sort({ slaDueAt: 1, _id: 1 }).limit(limit).lean()).map((doc) => doc._id);
+        expect(overview.breached.items.map((item) => item.id), `${scopeName} limit ${limit}`).toEqual(expectedIds);
+      }
+    }
+  }, 240_000);
 });
