@@ -58,7 +58,7 @@ export async function withClaim<T>(id: string, ttlMs: number, run: () => Promise
     claim = await claimOnce(id, ttlMs);
   }
   const held = claim;
-  // A renewal that fails (the database away for a moment) is tried again at the next tick; the run's own writes fail alike.
+  // A renewal that fails (the database away for a moment) is tried again at the next tick; the run's writes fail too.
   const renewal = options.renew ? setInterval(() => void held.renew(ttlMs).catch(() => undefined), ttlMs / 3) : undefined;
   try {
     return await run();

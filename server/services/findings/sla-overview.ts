@@ -1,11 +1,11 @@
 import type { Scope } from '../../auth/scope';
-import { unitIdsOfScope } from '../business-units/unit-scope';
 import { ACTIONABLE_FINDING_FILTER, FindingModel, type FindingRecord } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import type { FindingView } from './finding-view';
 import { withAssetNames } from './list-findings';
 import { slaState, type SlaState } from './sla';
 import { readSlaPolicy, type SlaPolicyView } from './sla-policy';
+import { unitIdsOfScope } from '../business-units/unit-scope';
 import { KB_SEVERITIES } from '../kb/search-kb';
 
 export const SLA_BREACHED_MAX = 200;
@@ -28,8 +28,8 @@ function mostOverdue(findings: { _id: string; slaDueAt: Date }[], limit: number)
  * The SLA view of the caller's business units: counts per state and severity, and the breached findings. One pass
  * over each unit's actionable findings, two fields each, decides every state (slaState: the boundaries of
  * slaDueRange): FerretDB evaluates these conditions itself on whole findings, so the five queries it took before (a
- * count per state, the breached page and its total) read them five times. The breached page's findings are then read by id, one query
- * each (FerretDB hands `_id` to PostgreSQL's index; an `$in` it would answer with a scan).
+ * count per state, the breached page and its total) read them five times. The breached page's findings are then
+ * read by id, one query each (FerretDB hands `_id` to PostgreSQL's index; an `$in` it would answer with a scan).
  */
 export async function getSlaOverview(options: { scope: Scope; limit: number; now?: Date }): Promise<SlaOverview> {
   const now = options.now ?? new Date();
