@@ -1,12 +1,15 @@
 import { Schema } from 'mongoose';
 import { defineModel } from './define-model';
 
+/** The one document of `kb_totals`. */
+export const KB_TOTALS_ID = 'kb';
+
 /**
  * The KB's record counts, kept by the merge (the one writer of KB records) as it writes them: FerretDB counts a
  * collection by reading and decoding every document, minutes for a full KB, so the KB page must not count.
  */
 export interface KbTotals {
-  _id: 'kb';
+  _id: typeof KB_TOTALS_ID;
   vulnerabilities: number;
   kevListed: number;
   /** A merge pass is writing records: set before, cleared with its counts after; left set by a pass that died. */
@@ -24,4 +27,3 @@ const kbTotalsSchema = new Schema<KbTotals>(
 );
 
 export const KbTotalsModel = defineModel<KbTotals>('KbTotals', kbTotalsSchema);
-export const KB_TOTALS_ID = 'kb';

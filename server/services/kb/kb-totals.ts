@@ -44,5 +44,5 @@ export async function ensureKbTotals(): Promise<void> {
 export async function changingKbTotals(change: KbCounts, write: () => Promise<void>): Promise<void> {
   await KbTotalsModel.updateOne({ _id: KB_TOTALS_ID }, { $set: { writing: true } });
   await write();
-  await KbTotalsModel.updateOne({ _id: KB_TOTALS_ID }, { $inc: { ...change }, $set: { writing: false } });
+  await KbTotalsModel.updateOne({ _id: KB_TOTALS_ID }, { $inc: change, $set: { writing: false } });
 }
