@@ -10,7 +10,7 @@ import type { Collection, Db, Document } from 'mongodb';
  * never as the secret, and only the collections named here use it; writes are the same on both, as Vigil encrypts
  * explicitly (server/crypto/encryption.ts). Opened and closed with the runtime; kept on globalThis as the runtime is.
  */
-export const PLAIN_COLLECTIONS = ['finding_list_rows', 'finding_list_cell_packs'] as const;
+export const PLAIN_COLLECTIONS = ['finding_list_rows', 'finding_list_cell_packs', 'finding_list_heads'] as const;
 export type PlainCollectionName = (typeof PLAIN_COLLECTIONS)[number];
 
 const PLAIN_KEY = Symbol.for('vigil.plain-connection');

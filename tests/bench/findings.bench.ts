@@ -44,10 +44,11 @@ const VULNS = 5000;
 /** `FINDINGS_BENCH_CLIENTS`: concurrent clients (32 as specified; fewer for a quick look). */
 const CLIENTS = Number(process.env.FINDINGS_BENCH_CLIENTS ?? '32');
 /**
- * `FINDINGS_BENCH_REQUESTS`: requests per client and phase. 20 (640 per phase): with 3, a p95 is the fifth-worst of
- * 96 and runs of the same code differed by 2× at p95.
+ * `FINDINGS_BENCH_REQUESTS`: requests per client and phase (and kind). 50 (1,600 per phase): with 3, a p95 is the
+ * fifth-worst of 96 and runs of the same code differed by 2× at p95; with 20, a phase of list pages read from their
+ * heads lasts about a second, and one pause of the process moves its p95.
  */
-const REQUESTS_PER_CLIENT = Number(process.env.FINDINGS_BENCH_REQUESTS ?? '20');
+const REQUESTS_PER_CLIENT = Number(process.env.FINDINGS_BENCH_REQUESTS ?? '50');
 const INSERT_BATCH = 5000;
 const DAY_MS = 86_400_000;
 const SEVERITIES: KbSeverity[] = ['critical', 'high', 'high', 'medium', 'medium', 'medium', 'low', 'low', 'none', 'unknown'];
@@ -241,27 +242,58 @@ const replay = (queries: RecordedQuery[]) =>
     }),
   );
 
+/** Where the next roll-ups begin: each phase rolls up other assets. */
+let rollupOffset = 0;
+
+/** `work` while assets' roll-ups run one after another beside it, as when scan results arrive; and their rate. */
+async function besideRollups<T>(work: () => Promise<T>): Promise<{ figures: T; rollupsPerSecond: number }> {
+  let rollups = 0;
+  let ingesting = true;
+  const start = performance.now();
+  const ingest = (async () => {
+    for (let i = rollupOffset; ingesting; i++, rollupOffset++) {
+      await refreshOpenFindingRollup({ assetId: `asset-${String((i * 7919) % ASSETS).padStart(6, '0')}` });
+      rollups += 1;
+    }
+  })();
+  const figures = await work();
+  ingesting = false;
+  await ingest;
+  return { figures, rollupsPerSecond: (rollups / (performance.now() - start)) * 1000 };
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-/** CLIENTS concurrent clients, each issuing its requests one after the other; latencies in ms. */
-async function drive(request: (client: number, i: number) => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number; perSecond: number }> {
-  const latencies: number[] = [];
+type Figures = { p50: number; p95: number; p99: number; perSecond: number };
+
+/**
+ * CLIENTS concurrent clients, each issuing REQUESTS_PER_CLIENT of each kind one after the other, the kinds taken in
+ * turn (a client's i-th request of each kind is the same); latencies in ms, per kind. Kinds driven together meet the
+ * same load, the same garbage collections and the same caches.
+ */
+async function driveEach(requests: readonly ((client: number, i: number) => Promise<unknown>)[]): Promise<Figures[]> {
+  const latencies = requests.map((): number[] => []);
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
-      for (let i = 0; i < REQUESTS_PER_CLIENT; i++) {
+      for (let i = 0; i < REQUESTS_PER_CLIENT * requests.length; i++) {
+        const kind = (client + i) % requests.length;
         const begin = performance.now();
-        await request(client, i);
-        latencies.push(performance.now() - begin);
+        await requests[kind]!(client, Math.floor(i / requests.length));
+        latencies[kind]!.push(performance.now() - begin);
       }
     }),
   );
   const elapsed = performance.now() - start;
-  const sorted = latencies.sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), perSecond: (latencies.length / elapsed) * 1000 };
+  return latencies.map((own) => {
+    const sorted = own.sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), perSecond: (own.length / elapsed) * 1000 };
+  });
 }
 
-const show = (figures: { p50: number; p95: number; p99: number; perSecond: number }) =>
+const drive = async (request: (client: number, i: number) => Promise<unknown>) => (await driveEach([request]))[0]!;
+
+const show = (figures: Figures) =>
   `p50 ${figures.p50.toFixed(1)} ms  p95 ${figures.p95.toFixed(1)} ms  p99 ${figures.p99.toFixed(1)} ms  (${figures.perSecond.toFixed(0)}/s)`;
 
 /** The filters people use most: open, then open and critical, open KEV, open and breached. */
@@ -304,9 +336,14 @@ export async function run(): Promise<void> {
     line('dashboard load, one unit, alone', `${(await alone(() => getDashboardOverview({ scope: unitScope(0) }))).toFixed(0)} ms`);
     line(`dashboard load, all ${UNITS} units, alone`, `${(await alone(() => getDashboardOverview({ scope: { kind: 'units', businessUnitIds: Array.from({ length: UNITS }, (_, u) => unitOf(u)) } }))).toFixed(0)} ms`);
     line(`dashboard, ${CLIENTS} clients`, show(await drive((client) => getDashboardOverview({ scope: unitScope(client) }))));
-    const list = (unkept: boolean) => (client: number, i: number) => listFindings({ scope: unitScope(client), filter: FILTERS[(client + i) % FILTERS.length]!, page: 1, pageSize: 50, sort: SORT, unkept });
+    const list = (unkept: boolean, page = 1) => (client: number, i: number) => listFindings({ scope: unitScope(client), filter: FILTERS[(client + i) % FILTERS.length]!, page, pageSize: 50, sort: SORT, unkept });
     // The pages read each time (no page kept by the console): the work the raw driver's replay repeats.
     const listService = list(true);
+    // The first read of each (unit, filter) makes its list head from the rows; the reads measured find it made.
+    const heads = await alone(async () => {
+      for (let client = 0; client < Math.min(CLIENTS, UNITS); client++) for (let i = 0; i < FILTERS.length; i++) await listService(client, i);
+    });
+    line(`list heads: a first read of each unit and filter (makes those missing)`, `${Math.min(CLIENTS, UNITS) * FILTERS.length} in ${(heads / 1000).toFixed(1)} s`);
     // What one request of a filter costs the database, recorded from the service for each (unit, filter).
     const recorded = new Map<string, RecordedQuery[]>();
     for (let client = 0; client < Math.min(CLIENTS, UNITS); client++)
@@ -325,11 +362,26 @@ export async function run(): Promise<void> {
       'one query over the findings (find+sort+limit, count), alone',
       `${(await alone(() => Promise.all([FindingModel.collection.find(naive).sort(sortOf(SORT)).limit(50).toArray(), FindingModel.collection.countDocuments(naive)]))).toFixed(0)} ms`,
     );
+    // Once each unmeasured first: the process's first thousands of pages run slower (compilation, the heap's growth).
+    await drive(listService);
+    await drive(listRaw);
     const service = await drive(listService);
     const raw = await drive(listRaw);
     line(`findings list, ${CLIENTS} clients, page 1 of 50 by risk (service)`, show(service));
     line(`findings list, the same queries through the raw driver`, show(raw));
     line('findings list p95 ratio service / raw driver', `${(service.p95 / raw.p95).toFixed(2)}x`);
+    // The two at once, each client taking them in turn: both under the same load.
+    const [serviceBeside, rawBeside] = await driveEach([listService, listRaw]);
+    line(`findings list, service and raw driver in turn, ${CLIENTS} clients: service`, show(serviceBeside!));
+    line(`  raw driver`, show(rawBeside!));
+    line('  p95 ratio service / raw driver', `${(serviceBeside!.p95 / rawBeside!.p95).toFixed(2)}x`);
+    // Past the list heads: page 3 is read from the rows each time.
+    line(`  page 3 of 50 (from the rows), ${CLIENTS} clients`, show(await drive(list(true, 3))));
+    // Each roll-up changes the heads its asset's findings are in or enter.
+    const fresh = await besideRollups(() => drive(listService));
+    line(`  page 1 read each time, beside asset roll-ups (${fresh.rollupsPerSecond.toFixed(1)}/s)`, show(fresh.figures));
+    const rollupsAlone = await besideRollups(() => new Promise((resolve) => setTimeout(resolve, 10_000)));
+    line('asset roll-ups one after another, nothing beside them (10 s)', `${rollupsAlone.rollupsPerSecond.toFixed(1)}/s`);
     // As the console serves it: pages kept while their unit's list is unchanged (list-page-cache.ts). First from
     // none kept (every (unit, filter) read once, by 32 clients at once), then again with all kept.
     const cold = await drive(list(false));
@@ -338,22 +390,8 @@ export async function run(): Promise<void> {
     line(`  again, every page kept`, show(kept));
     line('findings list p95 ratio kept pages / raw driver', `${(kept.p95 / raw.p95).toFixed(2)}x`);
     // The same while assets' roll-ups run one after another (as scan results arrive), each changing its unit's list.
-    let rollups = 0;
-    let ingesting = true;
-    const ingest = (async () => {
-      for (let i = 0; ingesting; i++) {
-        await refreshOpenFindingRollup({ assetId: `asset-${String((i * 7919) % ASSETS).padStart(6, '0')}` });
-        rollups += 1;
-      }
-    })();
-    const ingestStart = performance.now();
-    const keptWhileIngesting = await drive(list(false));
-    ingesting = false;
-    await ingest;
-    line(
-      `  the same beside asset roll-ups (${((rollups / (performance.now() - ingestStart)) * 1000).toFixed(1)}/s)`,
-      show(keptWhileIngesting),
-    );
+    const keptWhileIngesting = await besideRollups(() => drive(list(false)));
+    line(`  the same beside asset roll-ups (${keptWhileIngesting.rollupsPerSecond.toFixed(1)}/s)`, show(keptWhileIngesting.figures));
   } finally {
     await closeRuntime();
     await ferret.stop();

@@ -12,6 +12,7 @@ import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { buildCountersOnce, countersBuilt, rankKeyOf, valueOfRankKey } from './counter-state';
 import type { FindingFilter } from './list-findings';
 import { KB_SEVERITIES } from '../kb/search-kb';
+import { deleteListHeads, patchListHeads, type ListHeadOfAsset } from './finding-list-heads';
 import { listRowsOf, refreshFindingListRows, rowStampOf, writeListRows } from './finding-list-rows';
 import { bumpListVersions } from './list-page-cache';
 import { tieHashOf } from './tie-order';
@@ -70,6 +71,37 @@ export function cellKeysOfFilter(filter: Pick<FindingFilter, 'status' | 'severit
     exceptionKey: filter.exception ?? 'any',
     ...(filter.severity ? { severity: filter.severity } : {}),
   };
+}
+
+/**
+ * The list head (finding-list-heads.ts) of a unit's open findings for one KEV and exception key, of one severity or
+ * (`*`) every severity: only lists of open findings have heads.
+ */
+const listHeadIdOf = (keys: Omit<CellKeys, 'statusKey' | 'severity'> & { severity: KbSeverity | '*' }) => `${cellPackIdOf({ ...keys, statusKey: 'open' })}|${keys.severity}`;
+
+/** The head of each unit's list a filter takes, or null for a filter whose lists have none (a status other than `open`). */
+export function listHeadIdsOfFilter(businessUnitIds: readonly string[], filter: Pick<FindingFilter, 'status' | 'severity' | 'kev' | 'exception'>): string[] | null {
+  if (filter.status !== 'open') return null;
+  const { kevKey, exceptionKey, severity } = cellKeysOfFilter(filter);
+  return businessUnitIds.map((businessUnitId) => listHeadIdOf({ businessUnitId, kevKey, exceptionKey, severity: severity ?? '*' }));
+}
+
+/** The heads holding, or that would hold, the findings of these cells: for a cell of open findings, its severity's and every severity's. */
+function listHeadsOfCells(cellIds: Iterable<string>): ListHeadOfAsset[] {
+  const heads = new Map<string, ListHeadOfAsset>();
+  for (const id of cellIds) {
+    const cell = cellOfId(id);
+    if (cell.statusKey !== 'open') continue;
+    for (const severity of [cell.severity, '*'] as const) {
+      const _id = listHeadIdOf({ ...cell, severity });
+      const takes = (finding: FindingRecord) => {
+        const own = filterKeysOf(finding);
+        return finding.businessUnitId === cell.businessUnitId && (severity === '*' || finding.severity === severity) && own.statusKeys.includes('open') && own.kevKeys.includes(cell.kevKey) && own.exceptionKeys.includes(cell.exceptionKey);
+      };
+      heads.set(_id, { _id, businessUnitId: cell.businessUnitId, takes });
+    }
+  }
+  return [...heads.values()];
 }
 
 export function contributionOf(findings: readonly ListCellFinding[]): Contribution {
@@ -176,6 +208,8 @@ export async function refreshFindingListContribution(options: { assetId: string;
   const after = contributionOf(options.findings);
   await applyToCells(contributionChange(stored?.cells ?? {}, after));
   const rows = await refreshFindingListRows({ assetId: options.assetId, findings: options.findings, stamps: stored?.rows ?? [] });
+  // After the rows, so that a head read from them meanwhile is either changed here or includes them.
+  await patchListHeads({ assetId: options.assetId, findings: options.findings, heads: listHeadsOfCells(new Set([...Object.keys(stored?.cells ?? {}), ...Object.keys(after)])) });
   await FindingListContributionModel.updateOne({ _id: options.assetId }, { $set: { businessUnitId: options.businessUnitId, cells: after, rows } }, { upsert: true });
   // An asset moved to another unit changed both units' lists.
   await bumpListVersions([options.businessUnitId, ...(stored ? [stored.businessUnitId] : [])]);
@@ -239,6 +273,7 @@ export async function writeFindingListCells(options: { businessUnitId: string; c
   const cells: Contribution = {};
   for (const contribution of options.contributions.values()) addCounts(cells, contribution.cells);
   await writeCellPacks({ businessUnitId: options.businessUnitId, cells });
+  await deleteListHeads(options.businessUnitId);
   await bumpListVersions([options.businessUnitId]);
 }
 
@@ -266,6 +301,7 @@ async function upgradeUnitFromV3(options: { businessUnitId: string }): Promise<v
     }
   }
   await writeListRows(rows);
+  await deleteListHeads(options.businessUnitId);
   await bumpListVersions([options.businessUnitId]);
 }
 

@@ -1,9 +1,11 @@
 import { findingListCellPackCollection } from '../../models/finding-list-cell-pack.model';
+import type { FindingListHead } from '../../models/finding-list-head.model';
 import { findingListRowCollection } from '../../models/finding-list-row.model';
 import { SEVERITY_RANK, type FindingRecord } from '../../models/finding.model';
 import type { KbSeverity } from '../../models/kb-vulnerability.model';
 import { valueOfRankKey } from './counter-state';
-import { cellKeysOfFilter, cellPackIdOf, findingListCellsBuilt, inFilterCells, unpackCounts } from './finding-list-cells';
+import { cellKeysOfFilter, cellPackIdOf, findingListCellsBuilt, inFilterCells, listHeadIdsOfFilter, unpackCounts } from './finding-list-cells';
+import { compareInRiskOrder, findingsOfHead, headHolds, LIST_HEAD_SIZE, readListHeads, refillListHead } from './finding-list-heads';
 import { findingOfListRow, rankKeyOfGroup, statusClassesOfFilter } from './finding-list-rows';
 import type { FindingFilter } from './list-findings';
 import { bucketsAtLevel, levelFor } from './tie-order';
@@ -68,14 +70,8 @@ async function readGroup(group: Group, filter: FindingFilter, skip: number, take
   return findings.slice(skip, skip + take);
 }
 
-/**
- * One page of findings in risk order (then severity, then tie order, as sortOf) from the list cells and rows: the
- * cells' counts give the total and the groups of one risk score and severity the page spans, and only those rows are
- * read. Null while the cells are not built (ensureFindingListCells), so the caller reads the findings themselves.
- */
-export async function listFindingsByRisk(options: { businessUnitIds: readonly string[]; filter: FindingFilter; page: number; pageSize: number; direction: 'asc' | 'desc' }): Promise<{ docs: FindingRecord[]; total: number } | null> {
-  const cells = await readMatchingListCells(options.businessUnitIds, options.filter);
-  if (!cells) return null;
+/** The groups of one risk score and severity the cells hold, and how many findings they hold in all. */
+function groupsOf(cells: readonly ListCell[]): { groups: Group[]; total: number } {
   const groups = new Map<string, Group>();
   let total = 0;
   for (const cell of cells) {
@@ -89,12 +85,15 @@ export async function listFindingsByRisk(options: { businessUnitIds: readonly st
       total += count;
     }
   }
-  const order = options.direction === 'asc' ? 1 : -1;
-  const offset = (options.page - 1) * options.pageSize;
-  const end = offset + options.pageSize;
+  return { groups: [...groups.values()], total };
+}
+
+/** Findings `offset` to `end` in risk order, read from the rows of only the groups they span. */
+async function pageOfRows(options: { groups: readonly Group[]; filter: FindingFilter; offset: number; end: number; order: 1 | -1 }): Promise<FindingRecord[]> {
+  const { order, offset, end } = options;
   const spanned: { group: Group; skip: number; take: number }[] = [];
   let before = 0;
-  for (const group of [...groups.values()].sort((a, b) => order * (a.riskScore - b.riskScore) || order * (SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]))) {
+  for (const group of [...options.groups].sort((a, b) => order * (a.riskScore - b.riskScore) || order * (SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]))) {
     if (before >= end) break;
     if (before + group.count > offset) {
       const skip = Math.max(0, offset - before);
@@ -102,6 +101,46 @@ export async function listFindingsByRisk(options: { businessUnitIds: readonly st
     }
     before += group.count;
   }
-  const pages = await Promise.all(spanned.map(({ group, skip, take }) => readGroup(group, options.filter, skip, take, order)));
-  return { docs: pages.flat(), total };
+  return (await Promise.all(spanned.map(({ group, skip, take }) => readGroup(group, options.filter, skip, take, order)))).flat();
+}
+
+/**
+ * Page N of each unit's head (finding-list-heads.ts), merged: one document per unit. A unit whose head is missing or
+ * short of the page has its first LIST_HEAD_SIZE findings read from the rows, after its cells are read again (the
+ * head first, then the cells, then the rows: what a roll-up changed in between changes the head's revision).
+ */
+async function pageOfHeads(options: { businessUnitIds: readonly string[]; headIds: readonly string[]; heads: readonly (FindingListHead | null)[]; filter: FindingFilter; offset: number; end: number }): Promise<FindingRecord[]> {
+  const firsts = await Promise.all(
+    options.businessUnitIds.map(async (businessUnitId, i) => {
+      const head = options.heads[i]!;
+      if (headHolds(head, options.end)) return findingsOfHead(head, options.end);
+      const read = async (take: number) => pageOfRows({ groups: groupsOf((await readMatchingListCells([businessUnitId], options.filter)) ?? []).groups, filter: options.filter, offset: 0, end: take, order: -1 });
+      return (await refillListHead({ _id: options.headIds[i]!, businessUnitId, head, read })).slice(0, options.end);
+    }),
+  );
+  return firsts.flat().sort(compareInRiskOrder).slice(options.offset, options.end);
+}
+
+/**
+ * One page of findings in risk order (then severity, then tie order, as sortOf) from the list cells and rows: the
+ * cells' counts give the total and the groups of one risk score and severity the page spans, and only those rows are
+ * read; the first pages of open findings, descending, come from the units' list heads. Null while the cells are not
+ * built (ensureFindingListCells), so the caller reads the findings themselves.
+ */
+export async function listFindingsByRisk(options: { businessUnitIds: readonly string[]; filter: FindingFilter; page: number; pageSize: number; direction: 'asc' | 'desc' }): Promise<{ docs: FindingRecord[]; total: number } | null> {
+  const offset = (options.page - 1) * options.pageSize;
+  const end = offset + options.pageSize;
+  const headIds = options.direction === 'desc' && end <= LIST_HEAD_SIZE ? listHeadIdsOfFilter(options.businessUnitIds, options.filter) : null;
+  const [cells, heads] = await Promise.all([readMatchingListCells(options.businessUnitIds, options.filter), headIds ? readListHeads(headIds) : null]);
+  if (!cells) return null;
+  if (headIds && heads) return { docs: await pageOfHeads({ businessUnitIds: options.businessUnitIds, headIds, heads, filter: options.filter, offset, end }), total: totalOf(cells) };
+  const { groups, total } = groupsOf(cells);
+  return { docs: await pageOfRows({ groups, filter: options.filter, offset, end, order: options.direction === 'asc' ? 1 : -1 }), total };
+}
+
+/** How many findings the cells hold: groupsOf's total, without the groups. */
+function totalOf(cells: readonly ListCell[]): number {
+  let total = 0;
+  for (const cell of cells) for (const count of Object.values(cell.ranks)) if (count > 0) total += count;
+  return total;
 }

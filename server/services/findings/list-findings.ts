@@ -166,5 +166,6 @@ export async function withAssetNames(docs: FindingRecord[], clock: Parameters<ty
   const unnamed = [...new Set(docs.filter((doc) => doc.assetName === null || doc.assetName === undefined).map((doc) => doc.assetId))];
   const assets = await Promise.all(unnamed.map((_id) => AssetModel.findOne({ _id }, { name: 1 }).lean()));
   const names = new Map(assets.flatMap((asset) => (asset ? [[asset._id, asset.name] as const] : [])));
-  return docs.map((doc) => ({ ...toFindingView(doc, clock), assetName: doc.assetName ?? names.get(doc.assetId) ?? '' }));
+  // Assigned, not spread into a copy: 50 views of 36 fields a page.
+  return docs.map((doc) => Object.assign(toFindingView(doc, clock), { assetName: doc.assetName ?? names.get(doc.assetId) ?? '' }));
 }

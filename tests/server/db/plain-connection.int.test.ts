@@ -38,7 +38,7 @@ describe('plain connection', () => {
     const raw = (await plainDb().collection('plain_connection_scratch').findOne({ _id: 'e-1' as never }))?.secret as Binary;
     expect(raw).toBeInstanceOf(Binary);
     expect(raw.sub_type).toBe(6);
-    expect(PLAIN_COLLECTIONS).toEqual(['finding_list_rows', 'finding_list_cell_packs']);
+    expect(PLAIN_COLLECTIONS).toEqual(['finding_list_rows', 'finding_list_cell_packs', 'finding_list_heads']);
   });
 
   it('is closed with the runtime, and opened again with it', async () => {
