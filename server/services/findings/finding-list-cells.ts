@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
-import { isDuplicateKeyError } from '../../db/duplicate-key';
+import { changeByRevision } from '../../db/change-by-revision';
 import { deleteAllMatching, forEachWrite } from '../../db/write-limits';
-import { AppError } from '../../errors/app-error';
 import { findingListCellPackCollection, FindingListCellPackModel, type CellCounts, type CellExceptionKey, type CellKevKey, type CellStatusKey } from '../../models/finding-list-cell-pack.model';
 import { AssetModel } from '../../models/asset.model';
 import { FindingListContributionModel, type FindingListContribution } from '../../models/finding-list-contribution.model';
@@ -57,8 +55,10 @@ function cellIdsOf(finding: ListCellFinding): string[] {
  * Whether a finding passes a filter's status, KEV and exception conditions: exactly when it counts in the filter's
  * cells, so the rows a page shows agree with the total the cells give.
  */
-export function inFilterCells(finding: Pick<ListCellFinding, 'status' | 'kev' | 'exceptionState'>, filter: Pick<FindingFilter, 'status' | 'kev' | 'exception'>): boolean {
-  const keys = cellKeysOfFilter(filter);
+export const inFilterCells = (finding: Pick<ListCellFinding, 'status' | 'kev' | 'exceptionState'>, filter: Pick<FindingFilter, 'status' | 'kev' | 'exception'>) => inCellsOf(finding, cellKeysOfFilter(filter));
+
+/** Whether a finding counts in the cells of these filter keys. */
+function inCellsOf(finding: Pick<ListCellFinding, 'status' | 'kev' | 'exceptionState'>, keys: Pick<CellKeys, 'statusKey' | 'kevKey' | 'exceptionKey'>): boolean {
   const own = filterKeysOf(finding);
   return own.statusKeys.includes(keys.statusKey) && own.kevKeys.includes(keys.kevKey) && own.exceptionKeys.includes(keys.exceptionKey);
 }
@@ -94,10 +94,7 @@ function listHeadsOfCells(cellIds: Iterable<string>): ListHeadOfAsset[] {
     if (cell.statusKey !== 'open') continue;
     for (const severity of [cell.severity, '*'] as const) {
       const _id = listHeadIdOf({ ...cell, severity });
-      const takes = (finding: FindingRecord) => {
-        const own = filterKeysOf(finding);
-        return finding.businessUnitId === cell.businessUnitId && (severity === '*' || finding.severity === severity) && own.statusKeys.includes('open') && own.kevKeys.includes(cell.kevKey) && own.exceptionKeys.includes(cell.exceptionKey);
-      };
+      const takes = (finding: FindingRecord) => finding.businessUnitId === cell.businessUnitId && (severity === '*' || finding.severity === severity) && inCellsOf(finding, cell);
       heads.set(_id, { _id, businessUnitId: cell.businessUnitId, takes });
     }
   }
@@ -165,34 +162,20 @@ function byPack(cells: Contribution): Map<string, { businessUnitId: string; coun
   return packs;
 }
 
-/** Far more than roll-ups of one unit ever collide: reaching it means something else rewrites the pack. */
-const PACK_ATTEMPTS = 100;
-
 /**
- * Adds a change to a pack: read, add, and write back only if no one wrote it in between (`revision`), else again.
- * MongoDB applies a conditional update atomically; the launcher lets one update of a document through at a time, so
- * FerretDB does too (deploy/ferretdb/README.md "Serialised updates").
+ * Adds a change to a pack: read, add, and write back only if no one wrote it in between (changeByRevision). Roll-ups
+ * of different assets of a unit write the same packs.
  */
-async function changeCellPack(options: { _id: string; businessUnitId: string; change: CellCounts }): Promise<void> {
-  const packs = findingListCellPackCollection();
-  for (let attempt = 0; attempt < PACK_ATTEMPTS; attempt++) {
-    if (attempt > 0) await sleep(Math.random() * Math.min(50, 2 * attempt));
-    const pack = await packs.findOne({ _id: options._id }, { projection: { counts: 1, revision: 1 } });
-    if (!pack) {
-      try {
-        await packs.insertOne({ _id: options._id, businessUnitId: options.businessUnitId, counts: packCounts(options.change), revision: 1 });
-        return;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) continue;
-        throw error;
-      }
-    }
-    const counts = packCounts(addCounts(unpackCounts(pack.counts), options.change));
-    const { matchedCount } = await packs.updateOne({ _id: options._id, revision: pack.revision }, { $set: { counts, revision: pack.revision + 1 } });
-    if (matchedCount === 1) return;
-  }
-  throw new AppError('INTERNAL', `The findings list cells ${options._id} changed under every one of ${PACK_ATTEMPTS} attempts to update them`);
-}
+const changeCellPack = (options: { _id: string; businessUnitId: string; change: CellCounts }) =>
+  changeByRevision({
+    collection: findingListCellPackCollection(),
+    _id: options._id,
+    what: `The findings list cells ${options._id}`,
+    decide: (pack) =>
+      pack
+        ? { set: { counts: packCounts(addCounts(unpackCounts(pack.counts), options.change)) } }
+        : { insert: { _id: options._id, businessUnitId: options.businessUnitId, counts: packCounts(options.change), revision: 1 } },
+  });
 
 async function applyToCells(change: Contribution): Promise<void> {
   for (const [_id, pack] of byPack(change)) await changeCellPack({ _id, businessUnitId: pack.businessUnitId, change: pack.counts });

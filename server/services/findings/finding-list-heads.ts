@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { changeByRevision } from '../../db/change-by-revision';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
-import { AppError } from '../../errors/app-error';
 import { FindingListHeadSetModel } from '../../models/finding-list-head-set.model';
 import { findingListHeadCollection, FindingListHeadModel, type FindingListHead } from '../../models/finding-list-head.model';
 import type { FindingRecord } from '../../models/finding.model';
-import { findingOfRowValues, rowPayloadOf } from './finding-list-rows';
+import { findingOfRowPayload, findingOfRowValues, rowPayloadOf } from './finding-list-rows';
 import { tieHashOf } from './tie-order';
 
 /**
@@ -71,9 +70,6 @@ export async function refillListHead(options: { _id: string; businessUnitId: str
   return findings;
 }
 
-/** Far more than roll-ups of one unit ever collide: reaching it means something else rewrites the head. */
-const PATCH_ATTEMPTS = 100;
-
 /** A head an asset's findings may be in, and which findings its list takes. */
 export interface ListHeadOfAsset {
   _id: string;
@@ -96,31 +92,31 @@ export async function patchListHeads(options: { assetId: string; heads: readonly
   for (const head of options.heads) if (made.has(head._id)) await patchListHead({ _id: head._id, assetId: options.assetId, own: findings.filter(head.takes).sort(compareInRiskOrder) });
 }
 
-async function patchListHead(options: { _id: string; assetId: string; own: readonly FindingRecord[] }): Promise<void> {
-  const heads = findingListHeadCollection();
+/** The change of one head (changeByRevision: roll-ups of different assets of a unit change the same heads). */
+function patchListHead(options: { _id: string; assetId: string; own: readonly FindingRecord[] }): Promise<void> {
   // A payload begins with the finding's id, and a finding's id with its asset's: the asset's lines are found without
   // parsing the others (and confirmed by parsing, should another asset's id begin with this one's and a `|`).
   const prefix = `[${JSON.stringify(`${options.assetId}|`).slice(0, -1)}`;
-  const isOwn = (line: string) => line.startsWith(prefix) && findingOfRowValues(JSON.parse(line) as unknown[]).assetId === options.assetId;
-  for (let attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
-    if (attempt > 0) await sleep(Math.random() * Math.min(50, 2 * attempt));
-    const head = await heads.findOne({ _id: options._id });
-    if (!head) return;
-    const lines = head.entries === '' ? [] : head.entries.split('\n');
-    const others = lines.filter((line) => !isOwn(line));
-    const last = others.length > 0 ? findingOfRowValues(JSON.parse(others.at(-1)!) as unknown[]) : undefined;
-    const entering = options.own.filter((finding) => head.exhaustive || (last !== undefined && compareInRiskOrder(finding, last) < 0));
-    const full = head.exhaustive || head.count >= LIST_HEAD_SIZE;
-    // Neither in the head nor entering it: nothing to change, unless the head is short (below).
-    if (others.length === lines.length && entering.length === 0 && full) return;
-    const merged = mergeLines(others, entering);
-    const next = { entries: merged.slice(0, LIST_HEAD_SIZE).join('\n'), count: Math.min(merged.length, LIST_HEAD_SIZE), exhaustive: head.exhaustive && merged.length <= LIST_HEAD_SIZE };
-    // A short head is written even unchanged: a refill that read the rows before this asset's were written then loses.
-    if (next.entries === head.entries && next.exhaustive === head.exhaustive && full) return;
-    const { matchedCount } = await heads.updateOne({ _id: options._id, revision: head.revision }, { $set: { ...next, revision: head.revision + 1 } });
-    if (matchedCount === 1) return;
-  }
-  throw new AppError('INTERNAL', `The findings list head ${options._id} changed under every one of ${PATCH_ATTEMPTS} attempts to update it`);
+  const isOwn = (line: string) => line.startsWith(prefix) && findingOfRowPayload(line).assetId === options.assetId;
+  return changeByRevision({
+    collection: findingListHeadCollection(),
+    _id: options._id,
+    what: `The findings list head ${options._id}`,
+    decide: (head) => {
+      if (!head) return null;
+      const lines = head.entries === '' ? [] : head.entries.split('\n');
+      const others = lines.filter((line) => !isOwn(line));
+      const last = others.length > 0 ? findingOfRowPayload(others.at(-1)!) : undefined;
+      const entering = options.own.filter((finding) => head.exhaustive || (last !== undefined && compareInRiskOrder(finding, last) < 0));
+      const full = head.exhaustive || head.count >= LIST_HEAD_SIZE;
+      // Neither in the head nor entering it: nothing to change, unless the head is short (below).
+      if (others.length === lines.length && entering.length === 0 && full) return null;
+      const merged = mergeLines(others, entering);
+      const next = { entries: merged.slice(0, LIST_HEAD_SIZE).join('\n'), count: Math.min(merged.length, LIST_HEAD_SIZE), exhaustive: head.exhaustive && merged.length <= LIST_HEAD_SIZE };
+      // A short head is written even unchanged: a refill that read the rows before this asset's were written then loses.
+      return next.entries === head.entries && next.exhaustive === head.exhaustive && full ? null : { set: next };
+    },
+  });
 }
 
 /** A head's lines in risk order with these findings (in risk order) among them. */
@@ -129,7 +125,7 @@ function mergeLines(lines: readonly string[], entering: readonly FindingRecord[]
   const merged: string[] = [];
   let next = 0;
   for (const line of lines) {
-    const finding = findingOfRowValues(JSON.parse(line) as unknown[]);
+    const finding = findingOfRowPayload(line);
     while (next < entering.length && compareInRiskOrder(entering[next]!, finding) < 0) merged.push(rowPayloadOf(entering[next++]!));
     merged.push(line);
   }

@@ -76,8 +76,10 @@ export function listRowsOf(finding: FindingRecord): FindingListRow[] {
 export const rowPayloadOf = (finding: FindingRecord): string =>
   JSON.stringify(ROW_FIELDS.map((field) => encodeValue(field === 'tieHash' ? (finding.tieHash ?? tieHashOf(finding._id)) : finding[field])));
 
-/** A row's finding. */
-export const findingOfListRow = (row: Pick<FindingListRow, 'finding'>): FindingRecord => findingOfRowValues(JSON.parse(row.finding) as unknown[]);
+/** The finding of a row's payload (rowPayloadOf). */
+export const findingOfRowPayload = (payload: string): FindingRecord => findingOfRowValues(JSON.parse(payload) as unknown[]);
+
+export const findingOfListRow = (row: Pick<FindingListRow, 'finding'>): FindingRecord => findingOfRowPayload(row.finding);
 
 /** A finding from a row's payload, parsed. A loop, not Object.fromEntries over pairs: a third of the time, on 60 rows a page. */
 export function findingOfRowValues(values: readonly unknown[]): FindingRecord {

@@ -133,14 +133,10 @@ export async function listFindingsByRisk(options: { businessUnitIds: readonly st
   const headIds = options.direction === 'desc' && end <= LIST_HEAD_SIZE ? listHeadIdsOfFilter(options.businessUnitIds, options.filter) : null;
   const [cells, heads] = await Promise.all([readMatchingListCells(options.businessUnitIds, options.filter), headIds ? readListHeads(headIds) : null]);
   if (!cells) return null;
-  if (headIds && heads) return { docs: await pageOfHeads({ businessUnitIds: options.businessUnitIds, headIds, heads, filter: options.filter, offset, end }), total: totalOf(cells) };
   const { groups, total } = groupsOf(cells);
-  return { docs: await pageOfRows({ groups, filter: options.filter, offset, end, order: options.direction === 'asc' ? 1 : -1 }), total };
-}
-
-/** How many findings the cells hold: groupsOf's total, without the groups. */
-function totalOf(cells: readonly ListCell[]): number {
-  let total = 0;
-  for (const cell of cells) for (const count of Object.values(cell.ranks)) if (count > 0) total += count;
-  return total;
+  const docs =
+    headIds && heads
+      ? await pageOfHeads({ businessUnitIds: options.businessUnitIds, headIds, heads, filter: options.filter, offset, end })
+      : await pageOfRows({ groups, filter: options.filter, offset, end, order: options.direction === 'asc' ? 1 : -1 });
+  return { docs, total };
 }
